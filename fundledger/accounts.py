@@ -1,0 +1,72 @@
+"""Account roles and pools (SPEC §1): what each account is for in the fund."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
+
+
+class Role(str, Enum):
+    CASH = "cash"
+    LOAN = "loan"
+    SOURCE = "source"
+    RELIEF = "relief"
+    LOSS = "loss"
+    FEES = "fees"
+
+
+class Pool(str, Enum):
+    PRINCIPAL = "principal"  # 本金: lendable capital, kept
+    SPENDABLE = "spendable"  # 可支用: may pay relief
+
+
+def is_id(text: object) -> bool:
+    """IDs (loan, member, application) are letters, digits and '-', starting with a letter."""
+    return isinstance(text, str) and bool(ID_RE.match(text))
+
+
+def _under(account: str, parent: str) -> bool:
+    return account == parent or account.startswith(parent + ":")
+
+
+def role_of(account: str) -> Role | None:
+    """The account's role, or None when it is outside the fund's dedicated use (FL102)."""
+    if account.startswith(("Assets:Bank:", "Assets:Cash:")):
+        return Role.CASH
+    if account.startswith("Assets:Loans:"):
+        loan_id = account[len("Assets:Loans:"):]
+        return Role.LOAN if is_id(loan_id) and ":" not in loan_id else None
+    if account.startswith("Income:") or account.startswith("Equity:Opening"):
+        return Role.SOURCE
+    if account.startswith("Expenses:Relief:"):
+        return Role.RELIEF
+    if _under(account, "Expenses:Losses"):
+        return Role.LOSS
+    if _under(account, "Expenses:Fees"):
+        return Role.FEES
+    return None
+
+
+def loan_id_of(account: str) -> str:
+    return account[len("Assets:Loans:"):]
+
+
+def is_fiscal(account: str) -> bool:
+    """Public money (财政资金)."""
+    return _under(account, "Income:Fiscal")
+
+
+def default_pool(account: str) -> Pool:
+    """Without ``pool:``, interest earned is spendable and every other source is principal."""
+    return Pool.SPENDABLE if _under(account, "Income:Interest") else Pool.PRINCIPAL
+
+
+def relief_kind(account: str) -> str:
+    """``Expenses:Relief:Medical:Surgery`` -> ``Medical``."""
+    return account.split(":")[2]
+
+
+def under_any(account: str, parents: tuple[str, ...]) -> bool:
+    return any(_under(account, p) for p in parents)
