@@ -12,6 +12,7 @@ from beancount.core.amount import Amount
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .accounts import Role, role_of
+from .directives import FUND_TYPES
 
 STEP_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -125,7 +126,9 @@ def convert(key: str, value: Any, currency: str) -> Any:
         raise bad
     words = tuple(value.split())
     if kind == "steps":
-        if not words or not all(STEP_RE.match(w) for w in words) or len(set(words)) != len(words):
+        if (not words or len(set(words)) != len(words)
+                or not all(STEP_RE.match(w) and (w == "approve" or w not in FUND_TYPES)
+                           for w in words)):
             raise bad
         return words
     if not all(role_of(w) is Role.RELIEF for w in words):

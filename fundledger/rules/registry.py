@@ -1,0 +1,92 @@
+"""Rules on the fund's registers and directives: FL101–FL106."""
+
+from __future__ import annotations
+
+from ..accounts import is_fiscal
+from ..money import fmt
+from . import Checker
+
+
+def fl101_fiscal_not_allowed(c: Checker) -> None:
+    """Public money while ``fiscal-allowed`` is FALSE (seed 002: 不使用公共财政资金)."""
+    seen = set()
+    for entry, amount in c.each(c.state.fiscal, lambda x: x[0]):
+        if amount > 0 and id(entry) not in seen and not c.state.policy_at(entry.date).fiscal_allowed:
+            seen.add(id(entry))
+            fiscal = ", ".join(p.account for p in entry.postings if is_fiscal(p.account))
+            c.error("FL101", f"收到财政资金 {fmt(amount)} {c.state.currency}（{fiscal}），"
+                             "但政策 fiscal-allowed 为 FALSE，本基金不使用公共财政资金",
+                    f"{fiscal} {amount} {c.state.currency}", entry)
+
+
+def fl102_account_outside_roles(c: Checker) -> None:
+    """Every account is cash, a loan, a source, relief, a loss or fees (专款专用)."""
+    for info in c.each(c.state.accounts.values(), lambda a: a.open_entry or a.first_use):
+        if info.role is None:
+            c.error("FL102",
+                    f"账户 {info.name} 不属于基金的任何用途；应为 Assets:Bank:*、Assets:Cash:*、"
+                    "Assets:Loans:<编号>、Income:*、Equity:Opening*、Expenses:Relief:<类别>、"
+                    "Expenses:Losses 或 Expenses:Fees",
+                    f"{info.name} is none of cash, loan, source, relief, loss, fees",
+                    info.open_entry or info.first_use)
+
+
+def _rejected(c: Checker, kind: str, code: str) -> None:
+    for bad in c.each(c.state.rejected, lambda r: r.entry):
+        if bad.kind == kind:
+            c.error(code, bad.zh, bad.en, bad.entry)
+
+
+def fl103_bad_policy(c: Checker) -> None:
+    _rejected(c, "policy", "FL103")
+
+
+def fl104_duplicate_id(c: Checker) -> None:
+    _rejected(c, "duplicate", "FL104")
+
+
+def fl105_relief_without_member(c: Checker) -> None:
+    seen = set()
+    for relief in c.each(c.state.relief, lambda r: r.entry):
+        if relief.member_id is None and (id(relief.entry), relief.account) not in seen:
+            seen.add((id(relief.entry), relief.account))
+            c.error("FL105", f"救济分录 {relief.account} 未注明受助人 member:",
+                    f"{relief.account} posting has no member:", relief.entry)
+
+
+_TARGET = {"review": "成员", "exit": "成员", "step": "申请", "approve": "申请", "reject": "申请",
+           "reschedule": "借款", "write-off": "借款"}
+_TARGET_EN = {"成员": "member", "申请": "application", "借款": "loan"}
+
+
+def fl106_malformed_directive(c: Checker) -> None:
+    """Malformed fund directives, and directives naming an unknown member, application or loan."""
+    s = c.state
+    _rejected(c, "directive", "FL106")
+    for ref in c.each(s.orphans, lambda r: r.entry):
+        what = _TARGET[ref.kind]
+        c.error("FL106", f'custom "{ref.entry.type}" 引用了未知的{what} {ref.ref}',
+                f"unknown {_TARGET_EN[what]} {ref.ref}", ref.entry)
+    for ref in c.each(s.refs, lambda r: r.entry):
+        if ref.kind in ("review", "exit"):
+            target = s.members.get(ref.ref)
+            since = target.registered if target else None
+        elif ref.kind in ("step", "approve", "reject"):
+            target = s.applications.get(ref.ref)
+            since = target.date if target else None
+        else:
+            target = s.loans.get(ref.ref)
+            since = target.disbursed_on if target else None
+        if since is not None and ref.date < since:
+            what = _TARGET[ref.kind]
+            c.error("FL106", f'custom "{ref.entry.type}" 日期 {ref.date} 早于{what} {ref.ref} 的登记日 {since}',
+                    f"{_TARGET_EN[what]} {ref.ref} unknown on {ref.date} (from {since})", ref.entry)
+    for app in c.each(s.applications.values(), lambda a: a.entry):
+        member = s.members.get(app.member_id)
+        if member is None or member.registered > app.date:
+            c.error("FL106", f"申请 {app.id} 的成员 {app.member_id} 在 {app.date} 尚未登记",
+                    f"unknown member {app.member_id}", app.entry)
+
+
+RULES = [fl101_fiscal_not_allowed, fl102_account_outside_roles, fl103_bad_policy,
+         fl104_duplicate_id, fl105_relief_without_member, fl106_malformed_directive]

@@ -1,0 +1,660 @@
+"""The fund's state, built in one pass over the entries (SPEC §1–§4).
+
+Members and their reviews and exits, applications and their steps, loans, relief, money
+raised, and the pools day by day. The plugin's rules, the commands, the notice and the
+exports all read this one state; nothing else recomputes balances its own way.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from beancount.core.data import Close, Custom, Open, Transaction
+
+from . import directives as d
+from .accounts import Pool, Role, default_pool, is_fiscal, loan_id_of, relief_kind, role_of
+from .money import ZERO
+from .policy import KINDS as POLICY_KINDS
+from .policy import Policy, PolicyTimeline, PolicyValueError, convert
+
+Date = datetime.date
+
+
+def add_months(day: Date, months: int) -> Date:
+    """Same day ``months`` later, clamped to the month's end (2024-01-31 + 1 -> 2024-02-29)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for dd in (day.day, 30, 29, 28):
+        try:
+            return Date(year, month, min(day.day, dd))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def meta_of(entry: Transaction, posting: Any, key: str) -> Any:
+    """A posting's metadata value, falling back to its transaction's."""
+    if posting is not None and posting.meta and key in posting.meta:
+        return posting.meta[key]
+    return entry.meta.get(key)
+
+
+# ---------------------------------------------------------------- records
+
+@dataclass
+class Account:
+    name: str
+    role: Role | None
+    pool: Pool | None
+    title: str | None  # Chinese name from ``name:``
+    open_entry: Open | None = None
+    closed: Date | None = None
+    first_use: Transaction | None = None  # for accounts used without an ``open``
+
+    @property
+    def label(self) -> str:
+        return self.title or self.name
+
+
+@dataclass
+class Review:
+    date: Date
+    tier: str
+    entry: Custom
+
+
+@dataclass
+class Member:
+    """A registered member or survivor household (建档立卡)."""
+
+    id: str
+    name: str
+    branch: str
+    category: str | None
+    contact: str | None
+    registered: Date
+    entry: Custom
+    reviews: list[Review] = field(default_factory=list)
+    exited: Date | None = None
+    exit_reason: str | None = None
+    exit_entry: Custom | None = None
+
+    def review_on(self, day: Date) -> Review | None:
+        """The latest annual review (年度审核) on or before ``day``."""
+        found = None
+        for review in self.reviews:
+            if review.date > day:
+                break
+            found = review
+        return found
+
+    def tier_on(self, day: Date) -> str | None:
+        review = self.review_on(day)
+        return review.tier if review else None
+
+    def ineligibility(self, day: Date, valid_months: int) -> tuple[str, str] | None:
+        """Why the member may not be helped on ``day`` (zh, en), or None when eligible."""
+        if self.registered > day:
+            return f"成员 {self.id} 在 {day} 尚未登记", f"member {self.id} not registered on {day}"
+        if self.exited is not None and self.exited < day:
+            return (f"成员 {self.id} 已于 {self.exited} 退出", f"member {self.id} exited on {self.exited}")
+        review = self.review_on(day)
+        if review is None:
+            return f"成员 {self.id} 在 {day} 前没有年度审核", f"member {self.id} has no review by {day}"
+        if review.tier == "none":
+            return (f"成员 {self.id} 在 {review.date} 审核为不再困难",
+                    f"member {self.id} reviewed as tier none on {review.date}")
+        if add_months(review.date, valid_months) < day:
+            return (f"成员 {self.id} 最近一次审核 {review.date} 已超过 {valid_months} 个月",
+                    f"member {self.id}'s last review {review.date} is older than {valid_months} months")
+        return None
+
+    def eligible_on(self, day: Date, policy: Policy) -> bool:
+        return self.ineligibility(day, policy.review_valid_months) is None
+
+
+@dataclass
+class Step:
+    name: str
+    date: Date
+    entry: Custom
+
+
+@dataclass
+class Payment:
+    """Money moved on an application: a relief posting or a loan disbursement."""
+
+    date: Date
+    amount: Decimal
+    entry: Transaction
+    kind: str  # "loan" or "relief"
+    member_id: str | None
+    account: str
+
+
+@dataclass
+class Application:
+    """An application (申报) and its workflow."""
+
+    id: str
+    member_id: str
+    kind: str
+    amount: Decimal
+    purpose: str | None
+    date: Date
+    entry: Custom
+    steps: list[Step] = field(default_factory=list)  # in date order, incl. approve and reject
+    approvals: list[tuple[Date, Decimal, Custom]] = field(default_factory=list)
+    payments: list[Payment] = field(default_factory=list)
+
+    def first(self, name: str) -> Step | None:
+        return next((s for s in self.steps if s.name == name), None)
+
+    def approved_on(self, day: Date) -> Decimal | None:
+        """The latest approved amount on or before ``day``."""
+        amount = None
+        for when, value, _ in self.approvals:
+            if when <= day:
+                amount = value
+        return amount
+
+    def rejected(self) -> Step | None:
+        return self.first("reject")
+
+    def paid(self, day: Date | None = None) -> Decimal:
+        return sum((p.amount for p in self.payments if day is None or p.date <= day), ZERO)
+
+
+@dataclass
+class LoanMove:
+    date: Date
+    amount: Decimal  # change of the loan's balance
+    kind: str  # "disburse", "repay", "write-off"
+    interest: Decimal
+    entry: Transaction
+
+
+@dataclass
+class Loan:
+    """One loan (有偿扶助), its own account ``Assets:Loans:<ID>``."""
+
+    id: str
+    account: str
+    open_entry: Open | None = None
+    disbursement: Transaction | None = None
+    disbursed_on: Date | None = None
+    principal: Decimal = ZERO
+    application_id: str | None = None
+    member_id: str | None = None
+    due: Date | None = None
+    guarantor: str | None = None
+    rate: Decimal | None = None
+    rate_raw: Any = None
+    due_raw: Any = None
+    moves: list[LoanMove] = field(default_factory=list)
+    reschedules: list[tuple[Date, Date, Custom]] = field(default_factory=list)
+    write_offs: list[tuple[Date, Custom]] = field(default_factory=list)  # approvals (核销)
+
+    def _sum(self, day: Date, kinds: tuple[str, ...]) -> Decimal:
+        return sum((m.amount for m in self.moves if m.date <= day and m.kind in kinds), ZERO)
+
+    def balance_on(self, day: Date) -> Decimal:
+        return self._sum(day, ("disburse", "repay", "write-off"))
+
+    def repaid_on(self, day: Date) -> Decimal:
+        return -self._sum(day, ("repay",))
+
+    def written_off_on(self, day: Date) -> Decimal:
+        return -self._sum(day, ("write-off",))
+
+    def interest_on(self, day: Date) -> Decimal:
+        return sum((m.interest for m in self.moves if m.date <= day), ZERO)
+
+    def due_on(self, day: Date) -> Date | None:
+        """The due date in force on ``day``: the latest approved reschedule, else ``due:``."""
+        due = self.due
+        for when, new_due, _ in self.reschedules:
+            if when <= day:
+                due = new_due
+        return due
+
+    def status_on(self, day: Date) -> str:
+        """``current``, ``overdue``, ``repaid``, ``written-off`` (or ``undisbursed``)."""
+        if self.disbursed_on is None or self.disbursed_on > day:
+            return "undisbursed"
+        if self.balance_on(day) <= 0:
+            return "written-off" if self.written_off_on(day) > 0 else "repaid"
+        due = self.due_on(day)
+        return "overdue" if due is not None and day > due else "current"
+
+    def days_past_due(self, day: Date) -> int:
+        due = self.due_on(day)
+        if self.status_on(day) != "overdue" or due is None:
+            return 0
+        return (day - due).days
+
+
+@dataclass
+class Relief:
+    """One relief posting (无偿救济)."""
+
+    date: Date
+    account: str
+    amount: Decimal
+    member_id: str | None
+    application_id: str | None
+    months: Any
+    child: str | None
+    entry: Transaction
+
+    @property
+    def kind(self) -> str:
+        return relief_kind(self.account)
+
+
+@dataclass
+class Inflow:
+    """Money into the fund from a source account (donation, dues, grant, interest…)."""
+
+    date: Date
+    account: str
+    pool: Pool
+    amount: Decimal
+    donor: str | None
+    campaign: str | None
+    entry: Transaction
+
+
+@dataclass(frozen=True)
+class Position:
+    """The fund's position at the end of a day; cash = principal + spendable − loans."""
+
+    cash: Decimal = ZERO
+    loans_outstanding: Decimal = ZERO
+    principal: Decimal = ZERO
+    spendable: Decimal = ZERO
+
+    def moved(self, cash=ZERO, loans=ZERO, principal=ZERO, spendable=ZERO) -> Position:
+        return Position(self.cash + cash, self.loans_outstanding + loans,
+                        self.principal + principal, self.spendable + spendable)
+
+
+@dataclass
+class Flow:
+    """A change to the spendable pool, in entry order (for FL402)."""
+
+    date: Date
+    delta: Decimal
+    is_use: bool  # relief or fees paid
+    entry: Any
+
+
+@dataclass
+class Rejected:
+    """A fund directive or metadata that could not be read (kind: policy|directive|duplicate)."""
+
+    kind: str
+    zh: str
+    en: str
+    entry: Any
+
+
+@dataclass
+class Ref:
+    """A directive that refers to a member, application or loan by ID, linked after the pass."""
+
+    kind: str  # review, exit, step, approve, reject, reschedule, write-off
+    ref: str
+    date: Date
+    entry: Custom
+    value: Any = None
+
+
+@dataclass
+class FundState:
+    currency: str
+    policies: PolicyTimeline = field(default_factory=PolicyTimeline)
+    accounts: dict[str, Account] = field(default_factory=dict)
+    members: dict[str, Member] = field(default_factory=dict)
+    applications: dict[str, Application] = field(default_factory=dict)
+    loans: dict[str, Loan] = field(default_factory=dict)
+    relief: list[Relief] = field(default_factory=list)
+    inflows: list[Inflow] = field(default_factory=list)
+    releases: list[tuple[Date, Decimal, Custom]] = field(default_factory=list)
+    fees: list[tuple[Date, str, Decimal, Transaction]] = field(default_factory=list)
+    losses: list[tuple[Date, str, Decimal, Transaction]] = field(default_factory=list)
+    fiscal: list[tuple[Transaction, Decimal]] = field(default_factory=list)
+    flows: list[Flow] = field(default_factory=list)
+    cash_moves: list[tuple[Date, str, Decimal, Transaction]] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    orphans: list[Ref] = field(default_factory=list)  # refer to IDs that exist nowhere
+    refs: list[Ref] = field(default_factory=list)
+    step_names: frozenset[str] = frozenset()
+    faults: list[tuple[Any, BaseException]] = field(default_factory=list)
+    _days: list[Date] = field(default_factory=list)
+    _positions: list[Position] = field(default_factory=list)
+
+    def policy_at(self, day: Date) -> Policy:
+        return self.policies.at(day)
+
+    def position(self, as_of: Date) -> Position:
+        """The fund's position at the end of ``as_of``."""
+        i = bisect.bisect_right(self._days, as_of)
+        return self._positions[i - 1] if i else Position()
+
+    def account_label(self, account: str) -> str:
+        info = self.accounts.get(account)
+        return info.label if info else account
+
+
+# ---------------------------------------------------------------- the pass
+
+class _Builder:
+    def __init__(self, currency: str):
+        self.s = FundState(currency)
+        self.pos = Position()
+        self.day: Date | None = None
+        self.step_candidates: list[Custom] = []
+
+    def run(self, entries: list[Any]) -> FundState:
+        for entry in entries:
+            try:
+                if entry.date != self.day:
+                    self._close_day(entry.date)
+                if isinstance(entry, Transaction):
+                    self._transaction(entry)
+                elif isinstance(entry, Custom):
+                    self._custom(entry)
+                elif isinstance(entry, Open):
+                    self._open(entry)
+                elif isinstance(entry, Close):
+                    if entry.account in self.s.accounts:
+                        self.s.accounts[entry.account].closed = entry.date
+            except Exception as exc:  # noqa: BLE001 - a fault names its entry, never escapes
+                self.s.faults.append((entry, exc))
+        self._close_day(None)
+        self._link()
+        return self.s
+
+    def _close_day(self, new_day: Date | None) -> None:
+        if self.day is not None:
+            self.s._days.append(self.day)
+            self.s._positions.append(self.pos)
+        self.day = new_day
+
+    # -- accounts
+    def _open(self, entry: Open) -> None:
+        role = role_of(entry.account)
+        pool = None
+        if role is Role.SOURCE:
+            raw = entry.meta.get("pool")
+            if raw is None:
+                pool = default_pool(entry.account)
+            elif raw in ("principal", "spendable"):
+                pool = Pool(raw)
+            else:
+                pool = default_pool(entry.account)
+                self.s.rejected.append(Rejected(
+                    "directive", f'pool: 应为 "principal" 或 "spendable"，实为 {raw!r}',
+                    f'pool: should be "principal" or "spendable", found {raw!r}', entry))
+        title = entry.meta.get("name")
+        info = Account(entry.account, role, pool, str(title) if title else None, entry)
+        if role is Role.LOAN:
+            loan_id = loan_id_of(entry.account)
+            if loan_id in self.s.loans and self.s.loans[loan_id].open_entry is not None:
+                self.s.rejected.append(Rejected(
+                    "duplicate", f"借款编号 {loan_id} 重复开户", f"loan {loan_id} opened twice", entry))
+            else:
+                self.s.loans.setdefault(loan_id, Loan(loan_id, entry.account)).open_entry = entry
+        if entry.account not in self.s.accounts:
+            self.s.accounts[entry.account] = info
+
+    def _account(self, name: str, entry: Transaction) -> Account:
+        info = self.s.accounts.get(name)
+        if info is None:  # used without an ``open``: beancount reports that; classify anyway
+            role = role_of(name)
+            info = Account(name, role, default_pool(name) if role is Role.SOURCE else None, None,
+                           first_use=entry)
+            self.s.accounts[name] = info
+        return info
+
+    # -- transactions
+    def _transaction(self, entry: Transaction) -> None:
+        s, cur = self.s, self.s.currency
+        loans_here: list[tuple[str, Decimal]] = []
+        interest = ZERO
+        has_loss = False
+        for posting in entry.postings:
+            if posting.units is None or posting.units.currency != cur:
+                continue
+            number = posting.units.number
+            info = self._account(posting.account, entry)
+            role = info.role
+            if role is Role.CASH:
+                self.pos = self.pos.moved(cash=number)
+                s.cash_moves.append((entry.date, posting.account, number, entry))
+            elif role is Role.LOAN:
+                self.pos = self.pos.moved(loans=number)
+                loans_here.append((loan_id_of(posting.account), number))
+            elif role is Role.SOURCE:
+                inflow = -number
+                if info.pool is Pool.SPENDABLE:
+                    self.pos = self.pos.moved(spendable=inflow)
+                    s.flows.append(Flow(entry.date, inflow, False, entry))
+                else:
+                    self.pos = self.pos.moved(principal=inflow)
+                donor = meta_of(entry, posting, "donor") or entry.payee
+                campaign = meta_of(entry, posting, "campaign")
+                s.inflows.append(Inflow(entry.date, posting.account, info.pool, inflow,
+                                        str(donor) if donor else None,
+                                        str(campaign) if campaign else None, entry))
+                if is_fiscal(posting.account):
+                    s.fiscal.append((entry, inflow))
+                if posting.account.startswith("Income:Interest"):
+                    interest += inflow
+            elif role is Role.RELIEF:
+                self.pos = self.pos.moved(spendable=-number)
+                s.flows.append(Flow(entry.date, -number, True, entry))
+                member = meta_of(entry, posting, "member")
+                app = meta_of(entry, posting, "application")
+                child = meta_of(entry, posting, "child")
+                s.relief.append(Relief(
+                    entry.date, posting.account, number,
+                    str(member) if member is not None else None,
+                    str(app) if app is not None else None,
+                    meta_of(entry, posting, "months"),
+                    str(child) if child is not None else None, entry))
+            elif role is Role.FEES:
+                self.pos = self.pos.moved(spendable=-number)
+                s.flows.append(Flow(entry.date, -number, True, entry))
+                s.fees.append((entry.date, posting.account, number, entry))
+            elif role is Role.LOSS:
+                self.pos = self.pos.moved(principal=-number)
+                s.losses.append((entry.date, posting.account, number, entry))
+                has_loss = True
+        for loan_id, number in loans_here:
+            self._loan_move(entry, loan_id, number, has_loss,
+                            interest if len(loans_here) == 1 else ZERO)
+
+    def _loan_move(self, entry: Transaction, loan_id: str, number: Decimal, has_loss: bool,
+                   interest: Decimal) -> None:
+        loan = self.s.loans.setdefault(loan_id, Loan(loan_id, "Assets:Loans:" + loan_id))
+        if number > 0:
+            kind = "disburse"
+            if loan.disbursement is None:
+                loan.disbursement = entry
+                loan.disbursed_on = entry.date
+                loan.principal = number
+                posting = next(p for p in entry.postings if p.account == loan.account)
+                app = meta_of(entry, posting, "application")
+                loan.application_id = str(app) if app is not None else None
+                loan.due = _as_date(meta_of(entry, posting, "due"))
+                guarantor = meta_of(entry, posting, "guarantor")
+                loan.guarantor = str(guarantor).strip() if guarantor is not None else None
+                loan.rate_raw = meta_of(entry, posting, "rate")
+                loan.rate = _as_decimal(loan.rate_raw)
+                loan.due_raw = meta_of(entry, posting, "due")
+        else:
+            kind = "write-off" if has_loss else "repay"
+        loan.moves.append(LoanMove(entry.date, number, kind, interest, entry))
+
+    # -- custom directives
+    def _custom(self, entry: Custom) -> None:
+        kind, s = entry.type, self.s
+        if kind not in d.FUND_TYPES:
+            self.step_candidates.append(entry)
+            return
+        try:
+            if kind == "fund-policy":
+                self._policy(entry)
+            elif kind == "member":
+                decl = d.read_member(entry)
+                if decl.id in s.members:
+                    s.rejected.append(Rejected("duplicate", f"成员编号 {decl.id} 重复登记",
+                                               f"member {decl.id} registered twice", entry))
+                else:
+                    s.members[decl.id] = Member(decl.id, decl.name, decl.branch, decl.category,
+                                                decl.contact, entry.date, entry)
+            elif kind == "apply":
+                decl = d.read_apply(entry, s.currency)
+                if decl.id in s.applications:
+                    s.rejected.append(Rejected("duplicate", f"申请编号 {decl.id} 重复",
+                                               f"application {decl.id} filed twice", entry))
+                else:
+                    s.applications[decl.id] = Application(decl.id, decl.member_id, decl.kind,
+                                                          decl.amount, decl.purpose, entry.date, entry)
+            elif kind == "review":
+                mid, tier = d.read_review(entry)
+                s.refs.append(Ref("review", mid, entry.date, entry, tier))
+            elif kind == "exit":
+                s.refs.append(Ref("exit", d.read_exit(entry), entry.date, entry))
+            elif kind == "approve":
+                app_id, amount = d.read_approve(entry, s.currency)
+                s.refs.append(Ref("approve", app_id, entry.date, entry, amount))
+            elif kind == "reject":
+                s.refs.append(Ref("reject", d.read_step(entry), entry.date, entry))
+            elif kind == "reschedule":
+                loan_id, new_due = d.read_reschedule(entry)
+                s.refs.append(Ref("reschedule", loan_id, entry.date, entry, new_due))
+            elif kind == "write-off":
+                s.refs.append(Ref("write-off", d.read_step(entry), entry.date, entry))
+            elif kind == "release":
+                amount = d.read_release(entry, s.currency)
+                s.releases.append((entry.date, amount, entry))
+                self.pos = self.pos.moved(principal=-amount, spendable=amount)
+                s.flows.append(Flow(entry.date, amount, False, entry))
+        except d.Malformed as bad:
+            s.rejected.append(Rejected("directive", bad.zh, bad.en, entry))
+
+    def _policy(self, entry: Custom) -> None:
+        key, value = d.read_policy(entry)
+        if key not in _POLICY_KEYS:
+            self.s.rejected.append(Rejected(
+                "policy", f'未知的政策项 "{key}"；可用的有 {", ".join(_POLICY_KEYS)}',
+                f'unknown key "{key}"; valid keys: {", ".join(_POLICY_KEYS)}', entry))
+            return
+        try:
+            self.s.policies.set(entry.date, key, convert(key, value, self.s.currency))
+        except PolicyValueError as bad:
+            self.s.rejected.append(Rejected("policy", bad.zh, bad.en, entry))
+
+    # -- linking references after the pass (registrations may sort after their uses)
+    def _link(self) -> None:
+        s = self.s
+        s.step_names = frozenset(
+            name for policy in s.policies.all() for name in policy.steps_loan + policy.steps_relief
+        ) - {"approve"}
+        for entry in self.step_candidates:
+            if entry.type in s.step_names:
+                try:
+                    s.refs.append(Ref("step", d.read_step(entry), entry.date, entry))
+                except d.Malformed as bad:
+                    s.rejected.append(Rejected("directive", bad.zh, bad.en, entry))
+        s.refs.sort(key=lambda r: (r.date, r.entry.meta.get("lineno", 0)))
+        for ref in s.refs:
+            target: Any
+            if ref.kind in ("review", "exit"):
+                target = s.members.get(ref.ref)
+            elif ref.kind in ("step", "approve", "reject"):
+                target = s.applications.get(ref.ref)
+            else:
+                target = s.loans.get(ref.ref)
+                if target is not None and target.disbursement is None:
+                    target = None
+            if target is None:
+                s.orphans.append(ref)
+                continue
+            if ref.kind == "review":
+                target.reviews.append(Review(ref.date, ref.value, ref.entry))
+            elif ref.kind == "exit":
+                if target.exited is None:
+                    target.exited, target.exit_entry = ref.date, ref.entry
+                    target.exit_reason = ref.entry.meta.get("reason")
+            elif ref.kind in ("step", "approve", "reject"):
+                target.steps.append(Step(ref.entry.type, ref.date, ref.entry))
+                if ref.kind == "approve":
+                    target.approvals.append((ref.date, ref.value, ref.entry))
+            elif ref.kind == "reschedule":
+                target.reschedules.append((ref.date, ref.value, ref.entry))
+            else:
+                target.write_offs.append((ref.date, ref.entry))
+        for relief in s.relief:
+            app = s.applications.get(relief.application_id) if relief.application_id else None
+            if app is not None:
+                app.payments.append(Payment(relief.date, relief.amount, relief.entry, "relief",
+                                            relief.member_id, relief.account))
+        for loan in s.loans.values():
+            app = s.applications.get(loan.application_id) if loan.application_id else None
+            if app is not None:
+                loan.member_id = app.member_id
+                app.payments.append(Payment(loan.disbursed_on, loan.principal, loan.disbursement,
+                                            "loan", app.member_id, loan.account))
+            elif loan.disbursement is not None:
+                member = loan.disbursement.meta.get("member")
+                loan.member_id = str(member) if member is not None else None
+        for app in s.applications.values():
+            app.payments.sort(key=lambda p: (p.date, p.entry.meta.get("lineno", 0)))
+
+
+_POLICY_KEYS = tuple(POLICY_KINDS)
+
+
+def _as_date(value: Any) -> Date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, Date):
+        return value
+    if isinstance(value, str):
+        try:
+            return Date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _as_decimal(value: Any) -> Decimal | None:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int | float | str):
+        try:
+            return Decimal(str(value).strip().rstrip("%")) / (100 if str(value).strip().endswith("%") else 1)
+        except ArithmeticError:
+            return None
+    return None
+
+
+def build_state(entries: list[Any], currency: str) -> FundState:
+    """The fund's state from beancount entries (sorted as the loader leaves them)."""
+    return _Builder(currency).run(entries)
+
+
+def group_by(items, key) -> dict[Any, list[Any]]:
+    out: dict[Any, list[Any]] = defaultdict(list)
+    for item in items:
+        out[key(item)].append(item)
+    return out
