@@ -25,7 +25,7 @@ CODES: dict[str, tuple[str, str]] = {
     "FL102": ("账户不属于基金的任何用途", "an account outside the fund's roles"),
     "FL103": ("政策指令有误", "bad policy directive"),
     "FL104": ("编号重复", "duplicate member, application or loan ID"),
-    "FL105": ("救济分录缺少 member:", "relief posting without member:"),
+    "FL105": ("救济分录缺少 member:", "relief posting without member"),
     "FL106": ("基金指令格式有误", "malformed fund directive"),
     "FL201": ("缺少有效申请", "relief or loan without a known application"),
     "FL202": ("申请与用途或受助人不符", "application kind or member does not match its use"),

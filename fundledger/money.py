@@ -19,5 +19,7 @@ def fmt(value: Decimal, thousands: bool = True) -> str:
 
 
 def as_str(value: Decimal) -> str:
-    """Decimal string for JSON/CSV: two decimals, no separators (``"-1234.50"``)."""
-    return f"{q(value):.2f}"
+    """Exact decimal string for JSON/CSV, at least two decimals (``"-1234.50"``, ``"0.125"``)."""
+    if value.as_tuple().exponent >= -2:  # type: ignore[operator]
+        return f"{value.quantize(FEN):f}"
+    return f"{value.normalize():f}"

@@ -1,0 +1,222 @@
+"""The ``fundledger`` command line (SPEC §6): thin formatting over the loaded fund.
+
+Exit status: 0 when the ledger has no errors, 1 when it has (printed ``FILE:LINE: message``
+on stderr, as bean-check does), 2 for a usage or I/O problem.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import sys
+from decimal import Decimal
+from typing import Any
+
+import click
+from beancount.parser import printer
+
+from . import reports
+from .fund import Fund, LedgerNotFound, load
+from .i18n import Words
+from .money import fmt
+from .table import render
+
+LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                    help="输出语言 (language of headings)")
+AS_OF = click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                     help="截至该日日终，默认今天 (end of this day; default today)")
+LEDGER = click.argument("ledger", type=click.Path(dir_okay=False, path_type=str))
+
+
+def _day(value: datetime.datetime | None) -> datetime.date:
+    return value.date() if value else datetime.date.today()
+
+
+def _open(ledger: str) -> Fund:
+    try:
+        return load(ledger)
+    except LedgerNotFound as exc:
+        raise InputError(str(exc)) from None
+    except OSError as exc:
+        raise InputError(f"无法读取 {ledger}: {exc} (cannot read ledger)") from None
+
+
+def _report_errors(fund: Fund, verbose: bool = False) -> int:
+    """Print warnings and errors to stderr; the exit status they call for."""
+    for warning in fund.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for error in sorted(fund.errors, key=_where):
+        text = printer.format_error(error) if verbose else _one_line(error)
+        click.echo(text.rstrip("\n"), err=True)
+    return 1 if fund.errors else 0
+
+
+def _where(error: Any) -> tuple[str, int]:
+    source = error.source or {}
+    return str(source.get("filename", "")), int(source.get("lineno") or 0)
+
+
+def _one_line(error: Any) -> str:
+    source = error.source or {}
+    return f"{source.get('filename', '<unknown>')}:{source.get('lineno', 0)}: {error.message}"
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return out.getvalue()
+
+
+class InputError(click.ClickException):
+    """An I/O or usage problem: exit status 2, like click's own usage errors."""
+
+    exit_code = 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="fundledger")
+def main() -> None:
+    """困难党员帮扶基金账本工具 (fund ledger tools for hardship-assistance funds)."""
+
+
+@main.command("check")
+@LEDGER
+@click.option("-v", "--verbose", is_flag=True, help="同时打印出错的分录 (print each entry too)")
+@LANG
+def check_cmd(ledger: str, verbose: bool, lang: str) -> None:
+    """检查账本：beancount 错误与基金规则 (all beancount and fund errors)."""
+    words = Words(lang)
+    fund = _open(ledger)
+    status = _report_errors(fund, verbose)
+    click.echo(words("errors_found", n=len(fund.errors)) if status else words("no_errors"), err=True)
+    sys.exit(status)
+
+
+@main.command("balances")
+@LEDGER
+@AS_OF
+@click.option("--format", "fmt_", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@LANG
+def balances_cmd(ledger: str, as_of: datetime.datetime | None, fmt_: str, lang: str) -> None:
+    """资金状况：现金、借出未还、本金、可支用 (fund position)."""
+    fund, day, w = _open(ledger), _day(as_of), Words(lang)
+    pos = fund.position(day)
+    if fmt_ == "json":
+        click.echo(_json(reports.position_json(pos)))
+    else:
+        cur = fund.currency
+        rows = [[w(k), fmt(getattr(pos, k))] for k in
+                ("cash", "loans_outstanding", "principal", "spendable")]
+        click.echo(render([w("item"), f"{w('amount')} ({cur})"], rows, right=[False, True],
+                          title=f"{fund.title} {w('position')} {w('as_of')} {day}"))
+        accounts = reports.cash_by_account(fund.state, day)
+        if accounts:
+            click.echo()
+            click.echo(render([w("account"), "", f"{w('amount')} ({cur})"],
+                              [[a, fund.state.account_label(a) if fund.state.account_label(a) != a
+                                else "", fmt(v)] for a, v in accounts.items()],
+                              right=[False, False, True], title=w("cash_accounts")))
+    sys.exit(_report_errors(fund))
+
+
+LOAN_COLUMNS = ("id", "member", "branch", "disbursed", "lent", "due", "outstanding", "status",
+                "days_past_due", "aging")
+
+
+@main.command("loans")
+@LEDGER
+@AS_OF
+@click.option("--format", "fmt_", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True)
+@click.option("--status", "statuses", multiple=True,
+              type=click.Choice(["current", "overdue", "repaid", "written-off"]),
+              help="只列出这些状态 (only these statuses; repeatable)")
+@LANG
+def loans_cmd(ledger: str, as_of: datetime.datetime | None, fmt_: str,
+              statuses: tuple[str, ...], lang: str) -> None:
+    """借款台账：每笔借款的余额、状态与逾期天数 (the loan book)."""
+    fund, day, w = _open(ledger), _day(as_of), Words(lang)
+    rows = reports.loan_book(fund.state, day)
+    if statuses:
+        rows = [r for r in rows if r["status"] in statuses]
+    if fmt_ == "json":
+        click.echo(_json(rows))
+    elif fmt_ == "csv":
+        click.echo(_csv(rows), nl=False)
+    else:
+        table = [[r["id"], f"{r['member'] or ''} {r['member_name'] or ''}".strip(), r["branch"],
+                  r["disbursed"], fmt(Decimal(r["amount"])), r["due"],
+                  fmt(Decimal(r["outstanding"])), w(r["status"]),
+                  r["days_past_due"] or "", r["aging"]] for r in rows]
+        outstanding = sum((Decimal(r["outstanding"]) for r in rows), Decimal(0))
+        lent = sum((Decimal(r["amount"]) for r in rows), Decimal(0))
+        table.append([w("total"), f"{len(rows)}", "", "", fmt(lent), "", fmt(outstanding),
+                      "", "", ""])
+        click.echo(render([w(c if c != "lent" else "lent") for c in LOAN_COLUMNS], table,
+                          right=[False, False, False, False, True, False, True, False, True, False],
+                          title=f"{fund.title} {w('loan_book')} {w('as_of')} {day}"))
+    sys.exit(_report_errors(fund))
+
+
+@main.command("member")
+@LEDGER
+@click.argument("member_id")
+@AS_OF
+@click.option("--format", "fmt_", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@LANG
+def member_cmd(ledger: str, member_id: str, as_of: datetime.datetime | None, fmt_: str,
+               lang: str) -> None:
+    """一名成员的台账：审核、申请、受助与还款 (one member's register)."""
+    fund, day, w = _open(ledger), _day(as_of), Words(lang)
+    if member_id not in fund.members:
+        raise InputError(f"账本中没有成员 {member_id} (no member {member_id} in the ledger)")
+    reg = reports.member_register(fund.state, member_id, day)
+    if fmt_ == "json":
+        click.echo(_json(reg))
+        sys.exit(_report_errors(fund))
+    tier = w("tier_none") if reg["tier"] == "none" else w(reg["tier"]) if reg["tier"] else w("none")
+    head = [[w("id"), reg["id"]], [w("name"), reg["name"]], [w("branch"), reg["branch"]],
+            [w("category"), reg["category"] or ""], [w("registered"), reg["registered"]],
+            [w("tier"), tier],
+            [w("eligible"), w("yes") if reg["eligible"] else f"{w('no')}：{reg['ineligible_because']}"]]
+    if reg["exited"]:
+        head.append([w("exited"), f"{reg['exited']} {reg['exit_reason'] or ''}".strip()])
+    out = [render([w("item"), ""], head, title=f"{w('register')} {w('as_of')} {day}")]
+    out.append(render([w("date"), w("tier")],
+                      [[r["date"], w("tier_none") if r["tier"] == "none" else w(r["tier"])]
+                       for r in reg["reviews"]], title=w("reviews")))
+    out.append(render(
+        [w("id"), w("date"), w("kind"), w("applied"), w("approved"), w("paid"), w("steps")],
+        [[a["id"], a["date"], w(a["kind"]), fmt(Decimal(a["amount"])),
+          fmt(Decimal(a["approved"])) if a["approved"] else "", fmt(Decimal(a["paid"])),
+          " → ".join(f"{s['step']} {s['date'][5:]}" for s in a["steps"])] for a in reg["applications"]],
+        right=[False, False, False, True, True, True, False], title=w("applications")))
+    out.append(render(
+        [w("date"), w("kind"), w("amount"), w("applications")],
+        [[r["date"], r["label"], fmt(Decimal(r["amount"])), r["application"] or ""] for r in reg["relief"]]
+        + [[w("total"), "", fmt(Decimal(reg["relief_total"])), ""]],
+        right=[False, False, True, False], title=w("received")))
+    out.append(render(
+        [w("id"), w("disbursed"), w("lent"), w("due"), w("repaid"), w("interest"), w("outstanding"),
+         w("status")],
+        [[ln["id"], ln["disbursed"], fmt(Decimal(ln["amount"])), ln["due"], fmt(Decimal(ln["repaid"])),
+          fmt(Decimal(ln["interest"])), fmt(Decimal(ln["outstanding"])), w(ln["status"])]
+         for ln in reg["loans"]],
+        right=[False, False, True, False, True, True, True, False], title=w("loans")))
+    click.echo("\n\n".join(out))
+    sys.exit(_report_errors(fund))
+
+
+if __name__ == "__main__":
+    main()

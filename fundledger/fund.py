@@ -1,0 +1,118 @@
+"""``fundledger.load(path)``: one loaded fund ledger that every command and report reads."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from beancount import loader
+
+from .errors import FundError
+from .plugin import currency_of, rules_fingerprint
+from .policy import Policy
+from .rules import check
+from .state import Application, FundState, Inflow, Loan, Member, Position, Relief, build_state
+
+PLUGIN = "fundledger.plugin"
+
+
+class LedgerNotFound(FileNotFoundError):
+    pass
+
+
+@dataclass
+class Fund:
+    """A fund ledger, loaded and checked.
+
+    ``errors`` holds beancount's errors and the fund rules' errors, as bean-check prints them.
+    Everything else is read from ``state``, the one pass over the entries.
+    """
+
+    path: Path
+    entries: list[Any]
+    errors: list[Any]
+    options: dict[str, Any]
+    state: FundState
+    plugin_declared: bool = True
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.options.get("title") or self.path.stem
+
+    @property
+    def currency(self) -> str:
+        return self.state.currency
+
+    @property
+    def members(self) -> dict[str, Member]:
+        return self.state.members
+
+    @property
+    def applications(self) -> dict[str, Application]:
+        return self.state.applications
+
+    @property
+    def loans(self) -> dict[str, Loan]:
+        return self.state.loans
+
+    @property
+    def relief(self) -> list[Relief]:
+        return self.state.relief
+
+    @property
+    def donations(self) -> list[Inflow]:
+        """Every inflow from a source account: donations, dues, grants, interest."""
+        return self.state.inflows
+
+    def policy_at(self, day: datetime.date) -> Policy:
+        return self.state.policy_at(day)
+
+    def position(self, as_of: datetime.date) -> Position:
+        return self.state.position(as_of)
+
+    @property
+    def source_files(self) -> list[Path]:
+        """The ledger's own files (the top-level file and its includes)."""
+        stamp = rules_fingerprint()
+        return [Path(p) for p in self.options.get("include", []) if p != stamp and Path(p).exists()]
+
+
+def _included_plugin_lines(files: list[Path], top: Path) -> list[str]:
+    found = []
+    for path in files:
+        if path.resolve() == top.resolve():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        for n, line in enumerate(text.splitlines(), 1):
+            if line.strip().startswith("plugin") and PLUGIN in line:
+                found.append(f"{path}:{n}: 包含文件中的 plugin 行会被 beancount 忽略，"
+                             "请放在顶层文件 (plugin lines in included files are ignored)")
+    return found
+
+
+def load(path: str | Path) -> Fund:
+    """Load, book and check a fund ledger; raises ``LedgerNotFound`` if there is no such file."""
+    path = Path(path)
+    if not path.is_file():
+        raise LedgerNotFound(f"找不到账本文件 {path} (ledger file not found)")
+    entries, errors, options = loader.load_file(str(path))
+    state = build_state(entries, currency_of(options))
+    declared = any(name == PLUGIN for name, _ in options.get("plugin", []))
+    fund = Fund(path, entries, list(errors), options, state, declared)
+    if not declared:
+        # Not a fund ledger by the convention, but the user asked us: check it all the same.
+        fund.warnings.append(f'{path}: 顶层文件没有 plugin "{PLUGIN}"，bean-check 不会检查基金规则'
+                             f' (the top-level file does not declare plugin "{PLUGIN}")')
+        fund.errors.extend(check(state))
+    fund.warnings.extend(_included_plugin_lines(fund.source_files, path))
+    return fund
+
+
+def fund_errors(fund: Fund) -> list[FundError]:
+    return [e for e in fund.errors if isinstance(e, FundError)]

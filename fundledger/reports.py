@@ -1,0 +1,117 @@
+"""The fund's reports as plain data: position, loan book, member register.
+
+Pure functions of the fund state; the command line, the notice and Fava format these.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from .masking import mask_name
+from .money import ZERO, as_str
+from .state import FundState, Loan, Position
+
+Date = datetime.date
+
+AGING = ((1, 30, "1-30"), (31, 90, "31-90"), (91, 180, "91-180"), (181, None, ">180"))
+
+
+def aging_bucket(days_past_due: int) -> str:
+    """The aging bucket of a loan's days past due ('' when not past due)."""
+    for low, high, label in AGING:
+        if days_past_due >= low and (high is None or days_past_due <= high):
+            return label
+    return ""
+
+
+def position_json(pos: Position) -> dict[str, str]:
+    """The object ``balances --format json`` prints (SPEC §6)."""
+    return {"cash": as_str(pos.cash), "loans_outstanding": as_str(pos.loans_outstanding),
+            "principal": as_str(pos.principal), "spendable": as_str(pos.spendable)}
+
+
+def cash_by_account(state: FundState, as_of: Date) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = {}
+    for day, account, amount, _ in state.cash_moves:
+        if day > as_of:
+            break
+        out[account] = out.get(account, ZERO) + amount
+    for name, info in state.accounts.items():
+        if info.role is not None and info.role.value == "cash" and info.open_entry is not None \
+                and info.open_entry.date <= as_of:
+            out.setdefault(name, ZERO)
+    return dict(sorted(out.items()))
+
+
+def loan_row(state: FundState, loan: Loan, as_of: Date) -> dict[str, Any]:
+    """One loan as of the end of ``as_of``; amounts are exact decimal strings."""
+    member = state.members.get(loan.member_id or "")
+    days = loan.days_past_due(as_of)
+    due = loan.due_on(as_of)
+    return {
+        "id": loan.id,
+        "member": loan.member_id,
+        "member_name": mask_name(member.name) if member else None,
+        "branch": member.branch if member else None,
+        "application": loan.application_id,
+        "guarantor": loan.guarantor,
+        "rate": None if loan.rate is None else str(loan.rate),
+        "amount": as_str(loan.principal),
+        "disbursed": loan.disbursed_on.isoformat() if loan.disbursed_on else None,
+        "due": due.isoformat() if due else None,
+        "rescheduled": any(when <= as_of for when, _, _ in loan.reschedules),
+        "repaid": as_str(loan.repaid_on(as_of)),
+        "written_off": as_str(loan.written_off_on(as_of)),
+        "interest": as_str(loan.interest_on(as_of)),
+        "outstanding": as_str(loan.balance_on(as_of)),
+        "status": loan.status_on(as_of),
+        "days_past_due": days,
+        "aging": aging_bucket(days),
+    }
+
+
+def loan_book(state: FundState, as_of: Date) -> list[dict[str, Any]]:
+    """Every loan disbursed by the end of ``as_of``, in disbursement order."""
+    loans = [ln for ln in state.loans.values() if ln.disbursed_on and ln.disbursed_on <= as_of]
+    loans.sort(key=lambda ln: (ln.disbursed_on, ln.id))
+    return [loan_row(state, ln, as_of) for ln in loans]
+
+
+def member_register(state: FundState, member_id: str, as_of: Date) -> dict[str, Any]:
+    """One member's register (台帐): reviews, applications, relief received, loans."""
+    member = state.members[member_id]
+    policy = state.policy_at(as_of)
+    apps = [a for a in state.applications.values() if a.member_id == member_id and a.date <= as_of]
+    relief = [r for r in state.relief if r.member_id == member_id and r.date <= as_of]
+    loans = [ln for ln in state.loans.values()
+             if ln.member_id == member_id and ln.disbursed_on and ln.disbursed_on <= as_of]
+    why = member.ineligibility(as_of, policy.review_valid_months)
+    return {
+        "id": member.id,
+        "name": mask_name(member.name),
+        "branch": member.branch,
+        "category": member.category,
+        "registered": member.registered.isoformat(),
+        "exited": member.exited.isoformat() if member.exited and member.exited <= as_of else None,
+        "exit_reason": member.exit_reason if member.exited and member.exited <= as_of else None,
+        "as_of": as_of.isoformat(),
+        "tier": member.tier_on(as_of),
+        "eligible": why is None,
+        "ineligible_because": why[0] if why else None,
+        "reviews": [{"date": r.date.isoformat(), "tier": r.tier}
+                    for r in member.reviews if r.date <= as_of],
+        "applications": [{
+            "id": a.id, "kind": a.kind, "date": a.date.isoformat(), "amount": as_str(a.amount),
+            "purpose": a.purpose,
+            "steps": [{"step": s.name, "date": s.date.isoformat()} for s in a.steps if s.date <= as_of],
+            "approved": None if a.approved_on(as_of) is None else as_str(a.approved_on(as_of)),
+            "paid": as_str(a.paid(as_of)),
+        } for a in sorted(apps, key=lambda a: a.date)],
+        "relief": [{"date": r.date.isoformat(), "account": r.account, "kind": r.kind,
+                    "label": state.account_label(r.account), "amount": as_str(r.amount),
+                    "application": r.application_id} for r in relief],
+        "relief_total": as_str(sum((r.amount for r in relief), ZERO)),
+        "loans": [loan_row(state, ln, as_of) for ln in sorted(loans, key=lambda ln: ln.disbursed_on)],
+    }
