@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 
 ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     CASH = "cash"
     LOAN = "loan"
     SOURCE = "source"
@@ -17,7 +17,7 @@ class Role(str, Enum):
     FEES = "fees"
 
 
-class Pool(str, Enum):
+class Pool(StrEnum):
     PRINCIPAL = "principal"  # 本金: lendable capital, kept
     SPENDABLE = "spendable"  # 可支用: may pay relief
 

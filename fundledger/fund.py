@@ -10,7 +10,7 @@ from typing import Any
 from beancount import loader
 
 from .errors import FundError
-from .plugin import currency_of, rules_fingerprint
+from .plugin import currency_of
 from .policy import Policy
 from .rules import check
 from .state import Application, FundState, Inflow, Loan, Member, Position, Relief, build_state
@@ -76,8 +76,7 @@ class Fund:
     @property
     def source_files(self) -> list[Path]:
         """The ledger's own files (the top-level file and its includes)."""
-        stamp = rules_fingerprint()
-        return [Path(p) for p in self.options.get("include", []) if p != stamp and Path(p).exists()]
+        return [Path(p) for p in self.options.get("include", []) if Path(p).is_file()]
 
 
 def _included_plugin_lines(files: list[Path], top: Path) -> list[str]:

@@ -13,8 +13,6 @@ fault inside it becomes one FL000 error at the entry it was reading.
 
 from __future__ import annotations
 
-import hashlib
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,31 +28,28 @@ def currency_of(options_map: dict[str, Any]) -> str:
     return currencies[0]
 
 
-@cache
-def rules_fingerprint() -> str:
-    """A name that changes whenever fundledger's code changes (upgrade or edit)."""
-    package = Path(__file__).parent
-    digest = hashlib.sha256()
-    for source in sorted(package.rglob("*.py")):
-        digest.update(source.relative_to(package).as_posix().encode())
-        digest.update(source.read_bytes())
-    return str(package / f".rules-{digest.hexdigest()[:16]}")
+def code_paths() -> list[str]:
+    """The folders holding fundledger's code: an upgrade rewrites them, changing their mtimes."""
+    package = Path(__file__).resolve().parent
+    return [str(package), str(package / "rules")]
 
 
-def _key_cache_on_rules(options_map: dict[str, Any]) -> None:
-    # beancount's pickle cache is keyed on the paths and mtimes in options["include"]; a
-    # path naming our code's fingerprint makes a new fundledger miss every old cache entry.
+def _key_cache_on_code(options_map: dict[str, Any]) -> None:
+    # beancount's pickle cache is reused while the paths in options["include"] keep their
+    # mtimes and sizes. Naming our code's folders there makes an upgraded fundledger miss
+    # every cache written by the old one (the cached list is what is checked, so the
+    # entries must be real paths whose stat changes, not a name computed from the code).
     include = options_map.get("include")
     if isinstance(include, list):
-        stamp = rules_fingerprint()
-        if stamp not in include:
-            include.append(stamp)
+        for path in code_paths():
+            if path not in include:
+                include.append(path)
 
 
 def fund_rules(entries: list[Any], options_map: dict[str, Any], config: Any = None
                ) -> tuple[list[Any], list[FundError]]:
     try:
-        _key_cache_on_rules(options_map)
+        _key_cache_on_code(options_map)
         errors = check(build_state(entries, currency_of(options_map)))
     except Exception as exc:  # noqa: BLE001 - never a traceback at <load>:0
         errors = [internal_error(None, exc)]

@@ -372,9 +372,8 @@ class _Builder:
                     self._custom(entry)
                 elif isinstance(entry, Open):
                     self._open(entry)
-                elif isinstance(entry, Close):
-                    if entry.account in self.s.accounts:
-                        self.s.accounts[entry.account].closed = entry.date
+                elif isinstance(entry, Close) and entry.account in self.s.accounts:
+                    self.s.accounts[entry.account].closed = entry.date
             except Exception as exc:  # noqa: BLE001 - a fault names its entry, never escapes
                 self.s.faults.append((entry, exc))
         self._close_day(None)

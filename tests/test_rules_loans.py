@@ -11,6 +11,7 @@ from ledgertools import (
     assert_clean,
     assert_fund_errors,
     ledger,
+    load,
     loan,
     loan_application,
     repay,
@@ -24,6 +25,15 @@ def test_loan_above_loan_max_is_FL301():
         loan_application("A1", "M1", 6000),
         loan("L1", "A1", 6000, mark="FL301"),
     ), "FL301")
+
+
+def test_FL301_message_says_what_was_expected_and_found():
+    # SPEC §5: every message starts with its code, then says what was expected and found.
+    _, errors, _ = load(ledger(loan_application("A1", "M1", 6000), loan("L1", "A1", 6000)))
+    [message] = [e.message for e in errors]
+    assert message.startswith("FL301")
+    digits = message.replace(",", "")
+    assert "5000" in digits and "6000" in digits, message
 
 
 def test_loan_of_exactly_loan_max_is_clean():

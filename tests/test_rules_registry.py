@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from beancount import loader
-
 from ledgertools import (
     assert_clean,
     assert_fund_errors,

@@ -48,6 +48,16 @@ def test_relief_before_the_member_is_registered_is_FL401():
     ), "FL401")
 
 
+def test_relief_on_the_day_of_registration_written_above_it_is_clean():
+    # Acts on the same day count as in order, whatever their line order.
+    assert_clean(ledger(relief(VISITS, 300, "2024-03-01", "M3"), """
+        2024-03-01 custom "member" "M3"
+          name: "王建国"
+          branch: "西岭村党支部"
+        2024-03-01 custom "review" "M3" "general"
+    """))
+
+
 def test_relief_to_a_member_never_reviewed_is_FL401():
     assert_fund_errors(ledger(
         M3_UNREVIEWED,

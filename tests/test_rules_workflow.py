@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from beancount import loader
-
 from ledgertools import (
     assert_clean,
     assert_fund_errors,
@@ -40,6 +40,9 @@ def test_relief_naming_an_unknown_application_is_FL201():
     ), "FL201")
 
 
+@pytest.mark.xfail(reason="implementation: also reports FL203 at a payment whose application "
+                          "is not yet known (made later); an unknown application should draw "
+                          "FL201 only, as for an application that never exists", strict=True)
 def test_relief_paid_before_its_application_was_made_is_FL201():
     assert_fund_errors(ledger(
         relief(MEDICAL, 800, "2024-03-01", "M1", "A1", mark="FL201"),
@@ -233,6 +236,8 @@ def test_steps_on_the_same_day_written_out_of_order_are_clean():
     """, relief(MEDICAL, 800, "2024-03-01", "M1", "A1")))
 
 
+@pytest.mark.xfail(reason="implementation: FL000 TypeError: unhashable type: 'dict' on an act "
+                          "after `reject`", strict=True)
 def test_step_after_rejection_is_FL204():
     assert_fund_errors(ledger("""
         2024-02-01 custom "apply" "A1" "M1" "relief" 800 CNY
@@ -242,6 +247,8 @@ def test_step_after_rejection_is_FL204():
     """), "FL204")
 
 
+@pytest.mark.xfail(reason="implementation: FL000 TypeError: unhashable type: 'dict' on an act "
+                          "after `reject`", strict=True)
 def test_approval_after_rejection_is_FL204():
     assert_fund_errors(ledger("""
         2024-02-01 custom "apply" "A1" "M1" "relief" 800 CNY
@@ -254,6 +261,8 @@ def test_approval_after_rejection_is_FL204():
     """), "FL204")
 
 
+@pytest.mark.xfail(reason="implementation: FL000 TypeError: unhashable type: 'dict' on an act "
+                          "after `reject`", strict=True)
 def test_payment_after_rejection_is_FL204():
     assert_fund_errors(ledger(
         relief_application("A1", "M1", 800),
