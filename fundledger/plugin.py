@@ -16,6 +16,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from beancount.core.data import Custom
+
 from .errors import FundError, internal_error
 from .rules import check
 from .state import build_state
@@ -51,6 +53,14 @@ def fund_rules(entries: list[Any], options_map: dict[str, Any], config: Any = No
     try:
         _key_cache_on_code(options_map)
         errors = check(build_state(entries, currency_of(options_map)))
+        entries = [_with_values(e) if isinstance(e, Custom) and e.values is None else e
+                   for e in entries]
     except Exception as exc:  # noqa: BLE001 - never a traceback at <load>:0
         errors = [internal_error(None, exc)]
     return entries, errors
+
+
+def _with_values(entry: Custom) -> Custom:
+    # beancount's own pad plugin crashes on ``custom "x"`` with no values (values=None);
+    # the directive is already reported as FL106, so give it an empty list instead.
+    return entry._replace(values=[])

@@ -18,6 +18,7 @@ from ledgertools import (
     ledger,
     marked,
     relief,
+    split_errors,
 )
 
 # --------------------------------------------------------------------------- FL101
@@ -93,6 +94,7 @@ def test_fiscal_income_after_fiscal_allowed_turns_false_is_FL101():
     "Expenses:Travel:Meals",
     "Assets:Receivable",
     "Assets:Loans:L1:Interest",
+    "Assets:Loans:2024-001",          # a loan ID starts with a letter
     "Liabilities:Payable",
     "Equity:Retained",
 ])
@@ -245,6 +247,27 @@ def test_relief_with_member_on_the_transaction_is_clean():
     """))
 
 
+def test_relief_transaction_with_a_member_on_each_posting_is_clean():
+    assert_clean(ledger("""
+        2024-07-01 * "七一走访慰问"
+          Expenses:Relief:Visits     300.00 CNY
+            member: "M1"
+          Expenses:Relief:Visits     300.00 CNY
+            member: "M2"
+          Assets:Bank:Fund
+    """))
+
+
+def test_relief_transaction_with_one_posting_lacking_member_is_FL105():
+    assert_fund_errors(ledger("""
+        2024-07-01 * "七一走访慰问" ; FL105
+          Expenses:Relief:Visits     300.00 CNY
+            member: "M1"
+          Expenses:Relief:Visits     300.00 CNY
+          Assets:Bank:Fund
+    """), "FL105")
+
+
 # --------------------------------------------------------------------------- FL106
 
 @pytest.mark.parametrize("directive", [
@@ -269,6 +292,16 @@ def test_relief_with_member_on_the_transaction_is_clean():
 def test_malformed_fund_directive_is_FL106(directive):
     first, _, rest = directive.partition("\n")
     assert_fund_errors(ledger(f"2024-02-01 {first} ; FL106\n{rest}"), "FL106")
+
+
+def test_fund_directive_without_values_is_FL106():
+    # beancount's own pad plugin fails on a valueless custom directive (PITFALLS); the
+    # fund rules must still report it.
+    text = ledger("""
+        2024-02-01 custom "review" ; FL106
+    """)
+    fund, _ = split_errors(text)
+    assert fund == marked(text)
 
 
 def test_approval_of_something_not_an_amount_is_FL106():
