@@ -47,6 +47,17 @@ def add_months(d: dt.date, n: int) -> dt.date:
     return dt.date(y, mo, min(d.day, calendar.monthrange(y, mo)[1]))
 
 
+def wd(d: dt.date) -> dt.date:
+    """The next working day (offices meet Monday to Friday)."""
+    while d.weekday() >= 5:
+        d = plus(d, 1)
+    return d
+
+
+def rand_day(rng: random.Random, a: dt.date, b: dt.date) -> dt.date:
+    return plus(a, rng.randint(0, (b - a).days))
+
+
 def q(s: str) -> str:
     return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -168,12 +179,12 @@ class App:
             if name == "approve":
                 break
             if prev == "publicity":
-                d = plus(d, rng.randint(*pub_gap))
+                d = wd(plus(d, rng.randint(*pub_gap)))
             else:
-                d = plus(d, rng.randint(*(start_gap if prev is None else gap)))
+                d = wd(plus(d, rng.randint(*(start_gap if prev is None else gap))))
             self.step(name, d)
             prev = name
-        return plus(d, rng.randint(*pub_gap)) if prev == "publicity" else plus(d, rng.randint(*gap))
+        return wd(plus(d, rng.randint(*(pub_gap if prev == "publicity" else gap))))
 
 
 class Loan:
@@ -257,6 +268,8 @@ class Book:
         self.relief_paid: list[tuple[dt.date, Member, str, Decimal, App | None, dict]] = []
         self.review_valid_days = review_valid_days
         self.file_order: list[str] = []
+        self.meetings: set = set()
+        self.minutes_no: dict = {}
 
     # --- low-level emission
     def put(self, f, d, text):
@@ -443,6 +456,48 @@ class Book:
                     (account, interest, None), (income, -interest, None)])
             prev = s
         return d
+
+    # --- meetings: minutes numbered per body and year in date order
+    def meeting(self, body, d):
+        self.meetings.add((body, d))
+        return Ref(lambda: self.minutes_no[(body, d)])
+
+    def minutes_format(self, body, year, n):
+        return f"{body}会议纪要〔{year}〕{n}号"
+
+    def number_meetings(self):
+        self.minutes_no = {}
+        count = defaultdict(int)
+        for body, d in sorted(self.meetings, key=lambda x: (x[1], x[0])):
+            count[(body, d.year)] += 1
+            self.minutes_no[(body, d)] = self.minutes_format(body, d.year, count[(body, d.year)])
+
+    # --- rendering of the plan
+    def emit_members(self, f_of):
+        for mb in self.members:
+            self.custom(f_of(mb.reg), mb.reg, "member", mb.id, meta={
+                "name": mb.name, "branch": mb.branch, "category": mb.category,
+                "contact": mb.contact})
+            for rd, tier in self.reviews(mb):
+                self.custom(f_of(rd), rd, "review", mb.id, tier)
+            if mb.exit:
+                self.custom(f_of(mb.exit), mb.exit, "exit", mb.id, meta={"reason": mb.exit_reason})
+
+    def emit_apps(self, f_of):
+        for a in self.apps:
+            ref = Ref(lambda a=a: a.id)
+            self.custom(f_of(a), a.applied, "apply", ref, a.member.id, a.kind, Raw(amt(a.amount)),
+                        meta={"purpose": a.purpose})
+            for name, d in a.steps:
+                if name == "approve":
+                    _, amount, body = a.approved
+                    self.custom(f_of(a, d), d, "approve", ref, Raw(amt(amount)), meta={
+                        "body": body, "minutes": self.meeting(body, d)})
+                else:
+                    self.custom(f_of(a, d), d, name, ref)
+            if a.rejected:
+                d, reason = a.rejected
+                self.custom(f_of(a, d), d, "reject", ref, meta={"reason": reason})
 
     # --- numbering and writing
     def number(self):

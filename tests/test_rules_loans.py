@@ -73,6 +73,17 @@ def test_loan_before_a_loan_max_change_is_judged_by_the_old_value():
     ), "FL301")
 
 
+def test_loan_on_the_day_of_a_loan_max_change_is_judged_by_the_new_value():
+    # A policy is in force from its date (SPEC §3), whatever the line order that day.
+    assert_fund_errors(ledger(
+        loan_application("A1", "M1", 4000),
+        loan("L1", "A1", 4000, "2024-03-01", mark="FL301"),
+        """
+        2024-03-01 custom "fund-policy" "loan-max" 3000 CNY
+        """,
+    ), "FL301")
+
+
 # --------------------------------------------------------------------------- FL302
 
 def test_loan_without_due_is_FL302():
