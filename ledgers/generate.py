@@ -567,3 +567,403 @@ def main_head(title, extra=""):
         'option "operating_currency" "CNY"\n\n'
         'plugin "fundledger.plugin"\n' + extra
     )
+
+
+# =======================================================================================
+# 1. The county revolving fund (seeds 001, 003) — the default demo
+
+COUNTY_TOWNS = {
+    "潭溪乡": ["文青村", "潭溪村", "石门村", "上坪村", "龙口村"],
+    "社苹乡": ["社苹村", "下溪村", "枫林村", "高田村"],
+    "熊村镇": ["熊村", "竹园村", "西山村", "柳塘村", "大坑村"],
+    "中田乡": ["中田村", "水口村", "湖坑村", "岭脚村"],
+    "日峰镇": ["城东社区", "城西社区", "杨梅村", "河口村", "茶岭村"],
+    "宏村镇": ["宏村", "卢村", "屏山村", "塔川村"],
+    "长岭乡": ["长岭村", "黄泥村", "桥头村"],
+    "南山镇": ["南山村", "坪上村", "新塘村", "油坊村"],
+}
+LOAN_PURPOSES = [
+    "养殖三元杂交猪", "烤烟种植", "食用菌种植", "特种水产养殖", "经营农家小超市", "茶叶种植",
+    "油茶种植", "养殖蛋鸡", "养殖肉牛", "中药材种植", "竹木加工", "农家乐经营", "养蜂",
+    "蔬菜大棚种植", "养殖山羊", "稻田养鱼", "水果种植", "经营小吃店", "农机维修", "香菇种植",
+]
+COUNTY_ORGANS = [
+    "县委办机关党支部", "县政府办机关党支部", "县纪委监委机关党支部", "县委组织部机关党支部",
+    "县委宣传部机关党支部", "县发改委机关党支部", "县财政局机关党支部", "县教育局机关党总支",
+    "县公安局党委", "县民政局机关党支部", "县人社局机关党支部", "县自然资源局党支部",
+    "县住建局机关党支部", "县交通运输局党支部", "县农业农村局党总支", "县水利局机关党支部",
+    "县卫健委机关党支部", "县人民医院党委", "县审计局党支部", "县市场监管局党支部",
+    "县税务局机关党委", "县供电公司党委", "县农商银行党委", "县文旅局机关党支部",
+    "县总工会机关党支部", "团县委党支部", "县妇联党支部", "县统计局党支部",
+]
+COUNTY_COMPANIES = ["县农村商业银行", "徽茶茶业有限公司", "县建工集团有限公司", "绿源食品有限公司",
+                    "县邮政分公司", "宏达竹木制品厂"]
+FORCED_COUNTY = {3: "欧阳春华", 12: "司马德贵", 25: "上官秀英", 47: "阿依古丽·买买提",
+                 88: "诸葛建平", 131: "欧阳桂兰", 170: "司马文清"}
+FUND_GROUP = "县困难党员帮扶基金管理和监督小组"
+
+
+class County(Book):
+    def annual_review_date(self, y, mb):
+        if y > 2025:
+            return None  # the 2026 review falls after the ledger's last day
+        off = (sum(map(ord, mb.branch)) % 3)
+        return day(y, 12, 18 - 2 * (y - 2023) + off)
+
+
+def county_member(b: County, reg, kind, name=None):
+    rng = b.rng
+    town = rng.choice(list(COUNTY_TOWNS))
+    village = rng.choice(COUNTY_TOWNS[town])
+    if kind == "pre1949":
+        category = "pre-1949"
+        tier = rng.choice(["relative", "special"])
+    elif village.endswith("社区"):
+        category = rng.choice(["urban", "urban", "laid-off"])
+    else:
+        category = "rural"
+    if kind == "borrower":
+        tier = rng.choices(["general", "relative", "special"], [50, 40, 10])[0]
+    elif kind != "pre1949":
+        tier = rng.choices(["general", "relative", "special"], [15, 45, 40])[0]
+    forced = FORCED_COUNTY.get(b.nmember + 1)
+    if name:
+        b.names.take(name)
+    elif forced:
+        name = b.names.take(forced)
+        if "·" in forced:
+            town, village, category = "日峰镇", "城东社区", "urban"
+    else:
+        name = b.names.new(female=(rng.random() < (0.45 if kind != "borrower" else 0.2)))
+    if kind in ("pre1949", "elder") and rng.random() < 0.5:
+        contact = rng.choice(["跟踪联系人：村党支部书记", "跟踪联系人：村党支部组织委员",
+                              "跟踪联系人：包村乡镇干部"])
+    else:
+        contact = phone(rng)
+    mb = Member(b, name, f"{village}党支部", category, contact, reg, tier, unit=town)
+    mb.kind = kind
+    mb.village = village
+    # dynamic management: a tier may move one step at an annual review
+    t = tier
+    for y in (2023, 2024, 2025):
+        if rng.random() < 0.1:
+            order = ["general", "relative", "special"]
+            i = order.index(t) + rng.choice([-1, 1])
+            t = order[max(0, min(2, i))]
+            mb.tier_changes[y] = t
+    return mb
+
+
+def county_plan_loan(b: County, mb, applied, amount, purpose, rng, plan=None, rate=None,
+                     reject=None):
+    app = App(b, mb, "loan", amount, purpose, applied)
+    d = app.run(rng, ["branch-review", "publicity", "approve", "inspect"])
+    if reject:
+        app.rejected = (d, reject)
+        return None
+    body = f"{mb.unit}党委"
+    app.approve(d, amount, body)
+    d = app.step("inspect", wd(plus(d, rng.randint(2, 6))))
+    disb = wd(plus(d, rng.randint(3, 12)))
+    assert b.eligible(mb, disb), (mb.id, disb)
+    if rate is None:
+        if mb.tier0 == "special":
+            rate = rng.choices([D("0.0435"), D("0.0200"), D("0")], [40, 35, 25])[0]
+        else:
+            rate = rng.choices([D("0.0435"), D("0.0200"), D("0")], [86, 10, 4])[0]
+    plan = plan or rng.choices(["annual", "two", "end", "three"], [25, 40, 20, 15])[0]
+    due = add_months(disb, 12 if plan == "annual" else 24)
+    guarantor = (f"{mb.unit}人民政府" if rng.random() < 0.6 else mb.branch)
+    ln = Loan(app, disb, rate, due, guarantor)
+    ln.plan = plan
+    app.paid.append((disb, app.amount))
+    mb.loans.append(ln)
+    mb.touch(disb)
+    b.loans.append(ln)
+    # repayment schedule (两年还本): principal with simple interest on the balance
+    amount = app.amount
+    if plan == "annual":
+        parts = [(rng.randint(300, 362), amount)]
+    elif plan == "two":
+        half = m(int(amount / 2 / 100) * 100)
+        parts = [(rng.randint(345, 395), half), (rng.randint(670, 725), amount - half)]
+    elif plan == "end":
+        parts = [(rng.randint(560, 725), amount)]
+    else:
+        third = m(int(amount / 3 / 100) * 100)
+        parts = [(rng.randint(230, 260), third), (rng.randint(470, 500), third),
+                 (rng.randint(680, 725), amount - 2 * third)]
+    bal = amount
+    last = disb
+    for days, p in parts:
+        pd = min(plus(disb, days), due)
+        interest = m(bal * rate * (pd - last).days / 365)
+        ln.payments.append((pd, m(p), interest))
+        bal -= p
+        last = pd
+    return ln
+
+
+def county_interest(ln, pd, principal, last):
+    bal = ln.amount - sum((p for d, p, _ in ln.payments if d < pd), ZERO)
+    return m(bal * ln.rate * (pd - last).days / 365)
+
+
+def build_county():
+    b = County("county", "某县困难党员帮扶基金", seed=20230101,
+               start=day(2023, 1, 1), cutoff=day(2026, 11, 20))
+    rng = b.rng
+    b.minutes_format = lambda body, y, n: (
+        f"{body}〔{y}〕{n}号" if body == FUND_GROUP else f"{body}会议纪要〔{y}〕{n}号")
+
+    # --- loans: about 50 a year (每年确定扶贫党员50名)
+    quotas = {2023: 50, 2024: 50, 2025: 49, 2026: 44}
+    borrowers: list[Member] = []
+    rejects = {2023: 1, 2024: 2, 2025: 2, 2026: 1}
+    for y, n in quotas.items():
+        n_spring = round(n * 0.7)
+        spring_start = day(y, 1, 10) if y == 2023 else day(y, 1, 6)
+        dates = sorted(wd(rand_day(rng, spring_start, day(y, 3, 31))) for _ in range(n_spring))
+        dates += sorted(wd(rand_day(rng, day(y, 7, 1), day(y, 9, 8))) for _ in range(n - n_spring))
+        if y == 2023:
+            dates[0] = day(2023, 1, 5)
+        rej_at = set(rng.sample(range(3, n), rejects[y]))
+        for i, ad in enumerate(dates):
+            if y == 2023 and i == 0:
+                # seed 003: 潭溪乡文青村 李金明, 5000 for cross-bred pigs, repaid at year end
+                mb = Member(b, b.names.take("李金明"), "文青村党支部", "rural", phone(rng),
+                            day(2023, 1, 3), "special", unit="潭溪乡")
+                mb.kind, mb.village = "borrower", "文青村"
+                mb.first_review = day(2023, 1, 4)
+                borrowers.append(mb)
+                app = App(b, mb, "loan", 5000, "养殖三元杂交猪", ad)
+                app.step("branch-review", day(2023, 1, 6))
+                app.step("publicity", day(2023, 1, 9))
+                app.approve(day(2023, 1, 16), 5000, "潭溪乡党委")
+                app.step("inspect", day(2023, 1, 18))
+                disb = day(2023, 1, 30)
+                ln = Loan(app, disb, D("0.0435"), add_months(disb, 24), "潭溪乡人民政府")
+                ln.plan = "annual"
+                app.paid.append((disb, app.amount))
+                pd = day(2023, 12, 27)
+                ln.payments.append((pd, m(5000), m(D(5000) * D("0.0435") * (pd - disb).days / 365)))
+                mb.loans.append(ln)
+                b.loans.append(ln)
+                continue
+            mb = None
+            if rng.random() < 0.2:
+                cands = [c for c in borrowers if c.exit is None and all(
+                    ln.closed_on() and ln.closed_on() < plus(ad, -30) for ln in c.loans)
+                    and c.loans and b.eligible(c, ad)]
+                if cands:
+                    mb = rng.choice(cands)
+            if mb is None:
+                reg = max(day(2023, 1, 3), wd(plus(ad, -rng.randint(8, 45))))
+                mb = county_member(b, reg, "borrower")
+                borrowers.append(mb)
+            purpose = rng.choice(LOAN_PURPOSES)
+            amount = rng.choice([3000, 3000, 3500, 4000, 4000, 4500, 5000, 5000, 5000])
+            reason = None
+            if i in rej_at:
+                reason = rng.choice(["项目市场风险较大，经集体研究暂不予扶持",
+                                     "申请人家庭收入已超过帮扶标准", "担保条件未落实"])
+            county_plan_loan(b, mb, ad, amount, purpose, rng, reject=reason)
+
+    loans = sorted(b.loans, key=lambda ln: ln.disb)
+    # a write-off: a 2023 borrower dies with half the loan unpaid (核销)
+    wo = next(ln for ln in loans if ln.disb.year == 2023 and ln.plan == "two" and ln.rate > 0
+              and ln.disb.month >= 3 and len(ln.member.loans) == 1)
+    wo.payments = wo.payments[:1]
+    death = wd(day(2024, 8, 12))
+    wo.member.exit, wo.member.exit_reason = death, "本人因病去世"
+    approve_wo = day(2025, 4, 10)
+    wo.writeoff = (approve_wo, day(2025, 4, 15),
+                   "借款人已病故，家庭无偿还能力，经监督小组核实同意核销剩余本金")
+    # a reschedule (展期): the 2024 flood ruined a borrower's crop
+    rs = next(ln for ln in loans if ln.disb.year == 2024 and ln.plan == "two" and ln.rate > 0
+              and day(2026, 3, 1) < ln.due < day(2026, 8, 31) and ln is not wo)
+    rs.payments = rs.payments[:1]
+    new_due = add_months(rs.due, 9)
+    rs.reschedule = (wd(plus(rs.due, -20)), new_due,
+                     "2024年洪灾致养殖项目受损，经集体研究同意展期")
+    pd = day(2026, 9, 22)
+    last = rs.payments[-1][0]
+    rs.payments.append((pd, m(1000), county_interest(rs, pd, 1000, last)))
+    # a handful overdue at the ledger's last day (逾期)
+    overdue = [ln for ln in loans if day(2025, 9, 1) < ln.due < day(2026, 10, 31)
+               and ln not in (wo, rs) and ln.payments[-1][0] >= plus(ln.due, -30)
+               and len(ln.payments) >= 2]
+    for k, ln in enumerate(rng.sample(overdue, 5)):
+        keep = ln.payments[:-1]
+        if k == 0:
+            # paid part late, still owing
+            last = keep[-1][0]
+            pd = plus(ln.due, 25)
+            if pd <= b.cutoff:
+                keep.append((pd, m(500), county_interest(ln, pd, 500, last)))
+        ln.payments = keep
+        ln.overdue = True
+    # drop what falls after the last day
+    for ln in loans:
+        ln.payments = [p for p in ln.payments if p[0] <= b.cutoff]
+    # repeat borrowers may not hold two loans: verify
+    for mb in borrowers:
+        spans = sorted((ln.disb, ln.closed_on() or day(2100, 1, 1)) for ln in mb.loans)
+        for (a1, c1), (a2, _) in zip(spans, spans[1:]):
+            assert c1 < a2, (mb.id, spans)
+
+    # --- exits: members out of hardship after repaying (脱贫退出), deaths, moves
+    for mb in borrowers:
+        if mb.exit or not mb.loans:
+            continue
+        closed = [ln.closed_on() for ln in mb.loans]
+        if None in closed:
+            continue
+        done = max(closed)
+        if done < day(2025, 10, 1) and rng.random() < 0.3:
+            y = done.year if plus(done, 30) < b.annual_review_date(done.year, mb) else done.year + 1
+            if y > 2025:
+                continue
+            mb.none_year = y
+            mb.exit = wd(rand_day(rng, day(y + 1, 2, 20), day(y + 1, 3, 31)))
+            mb.exit_reason = "家庭年收入已超过帮扶标准，经年度审核本人申请退出帮扶"
+
+    # --- relief-only members: the old, the sick, members who joined before 1949
+    carers: list[Member] = []
+    for i in range(30):
+        kind = "pre1949" if i < 6 else rng.choice(["elder", "elder", "ill"])
+        reg = wd(rand_day(rng, day(2023, 1, 4), day(2023, 6, 2)))
+        carers.append(county_member(b, reg, kind))
+    for y in (2023, 2024, 2025, 2026):
+        for _ in range(6):
+            reg = wd(rand_day(rng, day(y, 7, 5), day(y, 11, 30)) if y < 2026
+                     else rand_day(rng, day(2026, 1, 5), day(2026, 5, 30)))
+            carers.append(county_member(b, reg, rng.choice(["elder", "ill", "ill"])))
+    for mb in carers:
+        p_die = 0.2 if mb.kind == "pre1949" else 0.05
+        for y in (2023, 2024, 2025, 2026):
+            if mb.exit is None and rng.random() < p_die:
+                d = wd(rand_day(rng, day(y, 1, 1), day(y, 12, 31) if y < 2026 else day(2026, 10, 30)))
+                if d > plus(mb.first_review, 60):
+                    mb.exit, mb.exit_reason = d, "本人去世"
+    movers = rng.sample([c for c in carers if c.exit is None and c.kind != "pre1949"], 2)
+    for mb in movers:
+        mb.exit = wd(rand_day(rng, day(2025, 4, 1), day(2025, 9, 30)))
+        mb.exit_reason = "随子女迁居外省，组织关系转出"
+    b.carers, b.borrowers = carers, borrowers
+    b.freeze()
+
+    # --- relief
+    county_relief(b)
+    b.number()
+    b.number_meetings_later = True
+    return b
+
+
+def county_relief(b: County):
+    rng = b.rng
+    everyone = b.members
+    occasions = [
+        ("2023年七一", day(2023, 6, 25), day(2023, 6, 30)),
+        ("2024年春节", day(2024, 1, 29), day(2024, 2, 6)),
+        ("2024年七一", day(2024, 6, 24), day(2024, 6, 30)),
+        ("2025年春节", day(2025, 1, 15), day(2025, 1, 24)),
+        ("2025年七一", day(2025, 6, 23), day(2025, 6, 30)),
+        ("2026年春节", day(2026, 2, 2), day(2026, 2, 12)),
+        ("2026年七一", day(2026, 6, 24), day(2026, 6, 30)),
+    ]
+    b.visits = []
+    for label, a, z in occasions:
+        by_town = defaultdict(list)
+        for mb in everyone:
+            if not b.eligible(mb, a) or not b.eligible(mb, z):
+                continue
+            tier = b.tier_on(mb, a)
+            if mb.kind in ("pre1949", "elder", "ill"):
+                go = True
+            elif tier == "special":
+                go = True
+            else:
+                go = tier == "relative" and rng.random() < 0.12
+            if not go:
+                continue
+            amount = 1000 if mb.kind == "pre1949" else {"special": 500, "relative": 300,
+                                                         "general": 200}[tier]
+            by_town[mb.unit].append((mb, m(amount)))
+        towns = sorted(by_town, key=lambda t: list(COUNTY_TOWNS).index(t))
+        visit_days = sorted(rand_day(rng, a, z) for _ in towns)
+        batch = []
+        for town, vd in zip(towns, visit_days):
+            rows = sorted(by_town[town], key=lambda r: r[0].id)
+            for mb, x in rows:
+                assert b.eligible(mb, vd)
+                mb.touch(vd)
+            batch.append((town, vd, rows))
+        b.visits.append((label, plus(a, -1), batch))
+
+    # medical aid for large bills, grants for children admitted to university, flood relief
+    b.reliefs = []  # (App, [(pay date, amount)], account, extra meta)
+
+    def relief(mb, account, amount, purpose, applied, approve_amount=None, pay_parts=1,
+               extra=None, reject=None):
+        app = App(b, mb, "relief", amount, purpose, applied)
+        d = app.run(rng, ["branch-review", "publicity", "approve"])
+        if reject:
+            app.rejected = (d, reject)
+            return None
+        approve_amount = m(approve_amount or amount)
+        body = f"{mb.unit}党委"
+        app.approve(d, approve_amount, body)
+        pays = []
+        left = approve_amount
+        pd = d
+        for k in range(pay_parts):
+            pd = wd(plus(pd, rng.randint(3, 9) if k == 0 else rng.randint(25, 40)))
+            x = left if k == pay_parts - 1 else m(int(approve_amount / pay_parts / 100) * 100)
+            left -= x
+            if pd > b.cutoff or not b.eligible(mb, pd):
+                break
+            pays.append((pd, x))
+            mb.touch(pd)
+        b.reliefs.append((app, pays, account, extra or {}))
+        return app
+
+    def pick(pool, d, n):
+        cands = [mb for mb in pool if b.eligible(mb, d) and b.eligible(mb, plus(d, 60))]
+        return rng.sample(cands, min(n, len(cands)))
+
+    ill = [mb for mb in everyone if mb.kind in ("ill", "elder", "pre1949")]
+    for y in (2023, 2024, 2025, 2026):
+        for k in range(6 if y > 2023 else 4):
+            ad = wd(rand_day(rng, day(y, 2, 15) if y > 2023 else day(y, 6, 1),
+                             day(y, 10, 15) if y < 2026 else day(y, 9, 15)))
+            pool = ill if rng.random() < 0.75 else b.borrowers
+            for mb in pick(pool, ad, 1):
+                asked = m(rng.choice([3000, 4000, 5000, 6000, 8000]))
+                got = min(asked, m(rng.choice([2000, 3000, 3000, 4000, 5000])))
+                relief(mb, "Expenses:Relief:Medical", asked,
+                       rng.choice(["住院治疗费用较大", "恶性肿瘤放化疗", "脑梗塞住院",
+                                   "尿毒症透析", "股骨骨折手术", "慢性肺病住院"]),
+                       ad, got, pay_parts=2 if got >= 4000 else 1)
+        # 考入大学的困难党员子女一次性资助1000元
+        n_edu = {2023: 2, 2024: 3, 2025: 3, 2026: 2}[y]
+        for mb in pick([x for x in b.borrowers if x.exit is None], day(y, 7, 20), n_edu):
+            surname = mb.name[:2] if mb.name[:2] in COMPOUND else mb.name[0]
+            if "·" in mb.name:
+                continue
+            child = b.names.new(surname=surname, female=rng.random() < 0.5)
+            mb.children.append(child)
+            ad = wd(rand_day(rng, day(y, 7, 20), day(y, 8, 5)))
+            college = rng.choice(["安徽大学", "合肥工业大学", "安徽师范大学", "安徽农业大学",
+                                  "黄山学院", "南昌大学", "江西师范大学"])
+            relief(mb, "Expenses:Relief:Education", 1000, f"子女{child}考入{college}",
+                   ad, extra={"child": child})
+    # the June 2024 flood (突发事件临时救助)
+    for mb in pick([x for x in everyone if x.unit in ("宏村镇", "中田乡", "熊村镇")],
+                   day(2024, 7, 2), 5):
+        relief(mb, "Expenses:Relief:Emergency", rng.choice([1500, 2000, 3000]),
+               "2024年6月洪灾房屋进水、农作物受损", wd(rand_day(rng, day(2024, 7, 1), day(2024, 7, 4))))
+    # one refused
+    mb = pick(b.borrowers, day(2025, 3, 10), 1)[0]
+    relief(mb, "Expenses:Relief:Medical", 5000, "门诊慢性病费用", day(2025, 3, 10),
+           reject="经核实已享受城乡居民医保大病报销，个人负担不大，不予资助")

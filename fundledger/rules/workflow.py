@@ -54,7 +54,8 @@ def fl202_application_mismatch(c: Checker) -> None:
 
 
 def _matching(c: Checker, app: Application) -> list[Payment]:
-    return [p for p in app.payments if p.kind == app.kind]
+    """The payments made on the application, once it was known (earlier ones are FL201)."""
+    return [p for p in app.payments if p.kind == app.kind and p.date >= app.date]
 
 
 def fl203_step_missing(c: Checker) -> None:
@@ -95,7 +96,7 @@ def fl204_steps_out_of_order(c: Checker) -> None:
             continue
         late = [s.entry for s in app.steps if s.date > rejected.date and s.name != "reject"]
         late += [p.entry for p in app.payments if p.date > rejected.date]
-        for entry in dict.fromkeys(late):
+        for entry in {id(e): e for e in late}.values():
             c.at = entry
             c.error("FL204", f"申请 {app.id} 已于 {rejected.date} 被驳回，之后不应再有步骤或付款",
                     f"{app.id} was rejected on {rejected.date}", entry)
