@@ -13,6 +13,7 @@ fault inside it becomes one FL000 error at the entry it was reading.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,8 @@ def _key_cache_on_code(options_map: dict[str, Any]) -> None:
 
 def fund_rules(entries: list[Any], options_map: dict[str, Any], config: Any = None
                ) -> tuple[list[Any], list[FundError]]:
+    collecting = gc.isenabled()
+    gc.disable()  # the state makes no cycles; a full collection over the ledger costs ~30%
     try:
         _key_cache_on_code(options_map)
         errors = check(build_state(entries, currency_of(options_map)))
@@ -57,6 +60,9 @@ def fund_rules(entries: list[Any], options_map: dict[str, Any], config: Any = No
                    for e in entries]
     except Exception as exc:  # noqa: BLE001 - never a traceback at <load>:0
         errors = [internal_error(None, exc)]
+    finally:
+        if collecting:
+            gc.enable()
     return entries, errors
 
 

@@ -55,6 +55,12 @@ class Account:
     open_entry: Open | None = None
     closed: Date | None = None
     first_use: Transaction | None = None  # for accounts used without an ``open``
+    fiscal: bool = False  # public money (财政资金)
+    interest: bool = False  # the fund's earnings from interest
+
+    def __post_init__(self) -> None:
+        self.fiscal = self.role is Role.SOURCE and is_fiscal(self.name)
+        self.interest = self.role is Role.SOURCE and self.name.startswith("Income:Interest")
 
     @property
     def label(self) -> str:
@@ -279,14 +285,10 @@ class Position:
     principal: Decimal = ZERO
     spendable: Decimal = ZERO
 
-    def moved(self, cash=ZERO, loans=ZERO, principal=ZERO, spendable=ZERO) -> Position:
-        return Position(self.cash + cash, self.loans_outstanding + loans,
-                        self.principal + principal, self.spendable + spendable)
-
 
 @dataclass
 class Flow:
-    """A change to the spendable pool, in entry order (for FL402)."""
+    """Relief or fees taken from the spendable pool (for FL402)."""
 
     date: Date
     delta: Decimal
@@ -329,7 +331,8 @@ class FundState:
     fees: list[tuple[Date, str, Decimal, Transaction]] = field(default_factory=list)
     losses: list[tuple[Date, str, Decimal, Transaction]] = field(default_factory=list)
     fiscal: list[tuple[Transaction, Decimal]] = field(default_factory=list)
-    flows: list[Flow] = field(default_factory=list)
+    uses: list[Flow] = field(default_factory=list)  # relief and fees paid, in entry order
+    spendable_added: dict[Date, Decimal] = field(default_factory=dict)  # all else, per day
     cash_moves: list[tuple[Date, str, Decimal, Transaction]] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     orphans: list[Ref] = field(default_factory=list)  # refer to IDs that exist nowhere
@@ -357,7 +360,7 @@ class FundState:
 class _Builder:
     def __init__(self, currency: str):
         self.s = FundState(currency)
-        self.pos = Position()
+        self.cash = self.loans = self.principal = self.spendable = ZERO
         self.day: Date | None = None
         self.step_candidates: list[Custom] = []
 
@@ -383,7 +386,7 @@ class _Builder:
     def _close_day(self, new_day: Date | None) -> None:
         if self.day is not None:
             self.s._days.append(self.day)
-            self.s._positions.append(self.pos)
+            self.s._positions.append(Position(self.cash, self.loans, self.principal, self.spendable))
         self.day = new_day
 
     # -- accounts
@@ -423,58 +426,64 @@ class _Builder:
         return info
 
     # -- transactions
+    def _spendable(self, day: Date, delta: Decimal, entry: Any, is_use: bool) -> None:
+        self.spendable += delta
+        if is_use and delta < 0:
+            self.s.uses.append(Flow(day, delta, True, entry))
+        else:
+            avail = self.s.spendable_added
+            avail[day] = avail.get(day, ZERO) + delta
+
     def _transaction(self, entry: Transaction) -> None:
-        s, cur = self.s, self.s.currency
+        s, cur, day = self.s, self.s.currency, entry.date
         loans_here: list[tuple[str, Decimal]] = []
         interest = ZERO
         has_loss = False
         for posting in entry.postings:
-            if posting.units is None or posting.units.currency != cur:
+            units = posting.units
+            if units is None or units.currency != cur:
                 continue
-            number = posting.units.number
+            number = units.number
             info = self._account(posting.account, entry)
             role = info.role
             if role is Role.CASH:
-                self.pos = self.pos.moved(cash=number)
-                s.cash_moves.append((entry.date, posting.account, number, entry))
-            elif role is Role.LOAN:
-                self.pos = self.pos.moved(loans=number)
-                loans_here.append((loan_id_of(posting.account), number))
+                self.cash += number
+                s.cash_moves.append((day, posting.account, number, entry))
             elif role is Role.SOURCE:
                 inflow = -number
                 if info.pool is Pool.SPENDABLE:
-                    self.pos = self.pos.moved(spendable=inflow)
-                    s.flows.append(Flow(entry.date, inflow, False, entry))
+                    self._spendable(day, inflow, entry, False)
                 else:
-                    self.pos = self.pos.moved(principal=inflow)
+                    self.principal += inflow
                 donor = meta_of(entry, posting, "donor") or entry.payee
                 campaign = meta_of(entry, posting, "campaign")
-                s.inflows.append(Inflow(entry.date, posting.account, info.pool, inflow,
+                s.inflows.append(Inflow(day, posting.account, info.pool, inflow,
                                         str(donor) if donor else None,
                                         str(campaign) if campaign else None, entry))
-                if is_fiscal(posting.account):
+                if info.fiscal:
                     s.fiscal.append((entry, inflow))
-                if posting.account.startswith("Income:Interest"):
+                if info.interest:
                     interest += inflow
+            elif role is Role.LOAN:
+                self.loans += number
+                loans_here.append((loan_id_of(posting.account), number))
             elif role is Role.RELIEF:
-                self.pos = self.pos.moved(spendable=-number)
-                s.flows.append(Flow(entry.date, -number, True, entry))
+                self._spendable(day, -number, entry, True)
                 member = meta_of(entry, posting, "member")
                 app = meta_of(entry, posting, "application")
                 child = meta_of(entry, posting, "child")
                 s.relief.append(Relief(
-                    entry.date, posting.account, number,
+                    day, posting.account, number,
                     str(member) if member is not None else None,
                     str(app) if app is not None else None,
                     meta_of(entry, posting, "months"),
                     str(child) if child is not None else None, entry))
             elif role is Role.FEES:
-                self.pos = self.pos.moved(spendable=-number)
-                s.flows.append(Flow(entry.date, -number, True, entry))
-                s.fees.append((entry.date, posting.account, number, entry))
+                self._spendable(day, -number, entry, True)
+                s.fees.append((day, posting.account, number, entry))
             elif role is Role.LOSS:
-                self.pos = self.pos.moved(principal=-number)
-                s.losses.append((entry.date, posting.account, number, entry))
+                self.principal -= number
+                s.losses.append((day, posting.account, number, entry))
                 has_loss = True
         for loan_id, number in loans_here:
             self._loan_move(entry, loan_id, number, has_loss,
@@ -545,8 +554,8 @@ class _Builder:
             elif kind == "release":
                 amount = d.read_release(entry, s.currency)
                 s.releases.append((entry.date, amount, entry))
-                self.pos = self.pos.moved(principal=-amount, spendable=amount)
-                s.flows.append(Flow(entry.date, amount, False, entry))
+                self.principal -= amount
+                self._spendable(entry.date, amount, entry, False)
         except d.Malformed as bad:
             s.rejected.append(Rejected("directive", bad.zh, bad.en, entry))
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from decimal import Decimal
 from itertools import groupby
 
 from ..money import ZERO, fmt
 from . import Checker
+
+ONE_DAY = datetime.timedelta(days=1)
 
 
 def _under(account: str, parent: str) -> bool:
@@ -34,22 +37,20 @@ def fl401_not_eligible(c: Checker) -> None:
 
 def fl402_spendable_exceeded(c: Checker) -> None:
     """Relief and fees come only from the spendable pool (救济资金主要来源于基金的创收部分)."""
-    running = ZERO
-    for day, flows in groupby(c.state.flows, key=lambda f: f.date):
-        flows = list(flows)
-        available = running + sum((f.delta for f in flows if not f.is_use or f.delta > 0), ZERO)
+    s = c.state
+    for day, uses in groupby(s.uses, key=lambda f: f.date):
+        # the pool at the start of the day plus everything else that moved it that day
+        available = s.position(day - ONE_DAY).spendable + s.spendable_added.get(day, ZERO)
         used = ZERO
         flagged = set()
-        for flow in flows:
+        for flow in uses:
             c.at = flow.entry
-            if flow.is_use and flow.delta < 0:
-                used -= flow.delta
-                if used > available and id(flow.entry) not in flagged:
-                    flagged.add(id(flow.entry))
-                    c.error("FL402", f"{day} 救济及手续费累计 {fmt(used)}，超过当日可支用资金 "
-                                     f"{fmt(available)}",
-                            f"{used} paid, spendable {available} on {day}", flow.entry)
-        running += sum((f.delta for f in flows), ZERO)
+            used -= flow.delta
+            if used > available and id(flow.entry) not in flagged:
+                flagged.add(id(flow.entry))
+                c.error("FL402", f"{day} 救济及手续费累计 {fmt(used)}，超过当日可支用资金 "
+                                 f"{fmt(available)}",
+                        f"{used} paid, spendable {available} on {day}", flow.entry)
 
 
 def fl403_relief_cap_year(c: Checker) -> None:
