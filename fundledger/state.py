@@ -29,6 +29,10 @@ def add_months(day: Date, months: int) -> Date:
     """Same day ``months`` later, clamped to the month's end (2024-01-31 + 1 -> 2024-02-29)."""
     month0 = day.month - 1 + months
     year, month = day.year + month0 // 12, month0 % 12 + 1
+    if year > Date.max.year:  # "forever": a term of a thousand years is not a fault
+        return Date.max
+    if year < Date.min.year:
+        return Date.min
     for dd in (day.day, 30, 29, 28):
         try:
             return Date(year, month, min(day.day, dd))
@@ -397,7 +401,7 @@ class _Builder:
             raw = entry.meta.get("pool")
             if raw is None:
                 pool = default_pool(entry.account)
-            elif raw in ("principal", "spendable"):
+            elif isinstance(raw, str) and raw in ("principal", "spendable"):
                 pool = Pool(raw)
             else:
                 pool = default_pool(entry.account)
