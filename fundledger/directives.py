@@ -39,25 +39,26 @@ def values(entry: Custom) -> list[Any]:
     return [v.value for v in (entry.values or ())]
 
 
+_CHECKS = {
+    "id": is_id,
+    "str": lambda v: isinstance(v, str),
+    "amount": lambda v: isinstance(v, Amount),
+    "date": lambda v: isinstance(v, datetime.date),
+}
+_WHAT = {"id": "编号（字母开头，字母、数字和 -）", "str": "字符串", "amount": "金额", "date": "日期"}
+
+
 def _shape(entry: Custom, *types: str) -> list[Any]:
     """Check the values against ``types`` (str, id, amount, date); return them."""
-    vals = values(entry)
-    usage = " ".join(f"<{t}>" for t in types)
+    vals = [v.value for v in (entry.values or ())]
     if len(vals) != len(types):
+        usage = " ".join(f"<{t}>" for t in types)
         raise Malformed(
             f'custom "{entry.type}" 应有 {len(types)} 个值 ({usage})，实有 {len(vals)} 个',
             f'"{entry.type}" takes {len(types)} values ({usage}), found {len(vals)}')
     for val, kind in zip(vals, types, strict=True):
-        ok = {
-            "id": is_id(val),
-            "str": isinstance(val, str),
-            "amount": isinstance(val, Amount),
-            "date": isinstance(val, datetime.date),
-        }[kind]
-        if not ok:
-            what = {"id": "编号（字母开头，字母、数字和 -）", "str": "字符串", "amount": "金额",
-                    "date": "日期"}[kind]
-            raise Malformed(f'custom "{entry.type}" 的值 {val!r} 应为{what}',
+        if not _CHECKS[kind](val):
+            raise Malformed(f'custom "{entry.type}" 的值 {val!r} 应为{_WHAT[kind]}',
                             f'"{entry.type}" value {val!r} should be a {kind}')
     return vals
 
