@@ -12,9 +12,11 @@ import io
 import json
 import sys
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import click
+import jinja2
 from beancount.parser import printer
 
 from . import reports
@@ -215,6 +217,74 @@ def member_cmd(ledger: str, member_id: str, as_of: datetime.datetime | None, fmt
          for ln in reg["loans"]],
         right=[False, False, True, False, True, True, True, False], title=w("loans")))
     click.echo("\n\n".join(out))
+    sys.exit(_report_errors(fund))
+
+
+@main.command("notice")
+@LEDGER
+@click.option("--year", type=int, required=True, help="通报年度 (the year reported)")
+@click.option("--edition", type=click.Choice(["public", "internal"]), default="public",
+              show_default=True, help="公开版不含任何姓名；党内版含遮蔽姓名的受助名单")
+@click.option("--format", "fmt_", type=click.Choice(["md", "html", "json"]), default="md",
+              show_default=True)
+@LANG
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="写入文件而不是标准输出 (write to FILE)")
+@click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=None, help="先在此目录查找模板 (templates folder to use first)")
+@click.option("--generated", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="印在通报上的生成日期，默认今天 (date printed as generated; default today)")
+def notice_cmd(ledger: str, year: int, edition: str, fmt_: str, lang: str, output: Path | None,
+               templates: Path | None, generated: datetime.datetime | None) -> None:
+    """年度帮扶资金筹集使用情况通报 (the annual transparency notice, SPEC §7)."""
+    from .notice import build_notice, notice_json
+    from .render import render_notice
+
+    fund = _open(ledger)
+    notice = build_notice(fund, year, edition)
+    if fmt_ == "json":
+        text = _json(notice_json(notice)) + "\n"
+    else:
+        try:
+            text = render_notice(notice, fmt_, lang, templates, _day(generated))
+        except jinja2.TemplateError as exc:
+            raise InputError(f"模板错误 (template error): {exc}") from None
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"无法写入 {output}: {exc} (cannot write)") from None
+    sys.exit(_report_errors(fund))
+
+
+@main.command("publicity")
+@LEDGER
+@AS_OF
+@click.option("--format", "fmt_", type=click.Choice(["table", "md", "json"]), default="table",
+              show_default=True)
+@LANG
+def publicity_cmd(ledger: str, as_of: datetime.datetime | None, fmt_: str, lang: str) -> None:
+    """公示名单：正在公示的申请与异议截止日 (applications in publicity)."""
+    from .render import render_publicity
+
+    fund, day, w = _open(ledger), _day(as_of), Words(lang)
+    rows = reports.publicity_list(fund.state, day)
+    if fmt_ == "json":
+        click.echo(_json(rows))
+    elif fmt_ == "md":
+        try:
+            click.echo(render_publicity(rows, fund.title, day, lang), nl=False)
+        except jinja2.TemplateError as exc:
+            raise InputError(f"模板错误 (template error): {exc}") from None
+    else:
+        table = [[r["application"], r["name"], r["branch"], w(r["kind"]), fmt(Decimal(r["amount"])),
+                  r["published"], r["objections_until"]] for r in rows]
+        click.echo(render([w("id"), w("name"), w("branch"), w("kind"), w("proposed"),
+                           w("date"), w("objections_until")], table,
+                          right=[False, False, False, False, True, False, False],
+                          title=f"{fund.title} {w('publicity_title')} {w('as_of')} {day}"))
     sys.exit(_report_errors(fund))
 
 

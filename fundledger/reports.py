@@ -115,3 +115,34 @@ def member_register(state: FundState, member_id: str, as_of: Date) -> dict[str, 
         "relief_total": as_str(sum((r.amount for r in relief), ZERO)),
         "loans": [loan_row(state, ln, as_of) for ln in sorted(loans, key=lambda ln: ln.disbursed_on)],
     }
+
+
+def publicity_list(state: FundState, as_of: Date) -> list[dict[str, Any]]:
+    """Applications in their publicity period (公示) at the end of ``as_of``, names masked.
+
+    The period runs from the ``publicity`` step for ``publicity-days`` days (at least the day
+    itself); the last of them is the last day for objections. Rejected ones are left out.
+    """
+    rows = []
+    for app in state.applications.values():
+        rejected = app.rejected()
+        if rejected is not None and rejected.date <= as_of:
+            continue
+        for step in app.steps:
+            if step.name != "publicity" or step.date > as_of:
+                continue
+            days = state.policy_at(step.date).publicity_days
+            until = step.date + datetime.timedelta(days=max(days, 1) - 1)
+            if as_of <= until:
+                member = state.members.get(app.member_id)
+                rows.append({
+                    "application": app.id,
+                    "name": mask_name(member.name) if member else "*",
+                    "branch": member.branch if member else "",
+                    "kind": app.kind,
+                    "amount": as_str(app.amount),
+                    "published": step.date.isoformat(),
+                    "objections_until": until.isoformat(),
+                })
+    rows.sort(key=lambda r: (r["published"], r["application"]))
+    return rows

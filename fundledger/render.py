@@ -1,0 +1,91 @@
+"""Rendering the annual notice and the publicity list through Jinja templates.
+
+Templates live in ``templates/`` (shipped as ``fundledger.templates``); ``--templates DIR``
+puts another folder first, so a fund can restyle a notice without touching the figures.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .capital import rmb_upper
+from .i18n import Words
+from .money import ZERO, fmt
+from .notice import Notice
+
+
+def environment(templates: Path | None = None) -> jinja2.Environment:
+    folders = [str(templates)] if templates else []
+    folders.append(str(files("fundledger.templates")))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folders),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2")),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["money"] = lambda v: fmt(Decimal(v) if isinstance(v, str) else v)
+    env.filters["upper"] = lambda v: rmb_upper(v)
+    env.filters["pct"] = _pct
+    return env
+
+
+def _pct(value: Decimal | None, places: int = 1) -> str:
+    if value is None:
+        return "—"
+    return f"{value * 100:.{places}f}%"
+
+
+def share(part: Decimal, whole: Decimal) -> Decimal | None:
+    return None if whole == 0 else part / whole
+
+
+def change(now: Decimal, before: Decimal) -> Decimal | None:
+    """Relative change over the previous year; None when there was nothing to compare."""
+    return None if before == 0 else (now - before) / before
+
+
+def bars(items: list[tuple[str, Decimal]], width: int = 150) -> list[dict[str, Any]]:
+    """Bar lengths for the small SVG charts (largest = ``width``)."""
+    top = max((v for _, v in items), default=ZERO)
+    return [{"label": label, "amount": v,
+             "length": 0 if top <= 0 else max(int(v / top * width), 1 if v > 0 else 0)}
+            for label, v in items]
+
+
+def notice_context(notice: Notice, lang: str, generated: datetime.date) -> dict[str, Any]:
+    this, last = notice.this, notice.last
+    raised = [(notice.labels[a], v) for a, v in this.raised.items()]
+    used = [(notice.labels[a], v) for a, v in this.relief.items()]
+    return {
+        "n": notice,
+        "t": Words(lang),
+        "lang": lang,
+        "generated": generated,
+        "period": (datetime.date(notice.year, 1, 1), datetime.date(notice.year, 12, 31)),
+        "share": share,
+        "change": change,
+        "raised_bars": bars(sorted(raised, key=lambda x: -x[1])),
+        "used_bars": bars(sorted(used, key=lambda x: -x[1])),
+        "raised_change": change(this.raised_total, last.raised_total),
+        "relief_change": change(this.relief_total, last.relief_total),
+    }
+
+
+def render_notice(notice: Notice, fmt_: str, lang: str = "zh", templates: Path | None = None,
+                  generated: datetime.date | None = None) -> str:
+    template = environment(templates).get_template(f"notice.{fmt_}.j2")
+    return template.render(**notice_context(notice, lang, generated or datetime.date.today()))
+
+
+def render_publicity(rows: list[dict[str, Any]], title: str, as_of: datetime.date, lang: str,
+                     templates: Path | None = None) -> str:
+    template = environment(templates).get_template("publicity.md.j2")
+    return template.render(rows=rows, title=title, as_of=as_of, t=Words(lang))
