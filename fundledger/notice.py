@@ -163,7 +163,7 @@ def loan_figures(state: FundState, year: int) -> LoanFigures:
 def fingerprint(files: list[Path]) -> str:
     """SHA-256 over the ledger's source files (names relative to the first, then contents)."""
     digest = hashlib.sha256()
-    root = files[0].parent if files else Path(".")
+    root = files[0].parent if files else Path(".")  # the top-level file comes first
     for path in sorted(files, key=lambda p: p.as_posix()):
         digest.update(_relative(path, root).encode() + b"\0")
         digest.update(path.read_bytes())
@@ -200,7 +200,8 @@ def build_notice(fund: Fund, year: int, edition: str = "public") -> Notice:
     state = fund.state
     this, last = year_figures(state, year), year_figures(state, year - 1)
     accounts = set(this.raised) | set(last.raised) | set(this.relief) | set(last.relief)
-    files = fund.source_files
+    top = fund.path.resolve()
+    files = sorted(fund.source_files, key=lambda p: (p.resolve() != top, p.as_posix()))
     return Notice(
         title=fund.title, currency=fund.currency, year=year, edition=edition,
         start=state.position(Date(year - 1, 12, 31)), end=state.position(Date(year, 12, 31)),
