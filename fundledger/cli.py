@@ -288,5 +288,8 @@ def publicity_cmd(ledger: str, as_of: datetime.datetime | None, fmt_: str, lang:
     sys.exit(_report_errors(fund))
 
 
+# Commands kept in modules of their own register themselves on ``main`` when imported.
+from . import cli_entry  # noqa: E402,F401
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,364 @@
+"""``fundledger add KIND LEDGER …`` and ``fundledger import LEDGER STATEMENT`` (docs/ENTRY.md).
+
+Every command checks the whole ledger with the new entries in it before writing. Exit
+status: 0 written (or, with ``--dry-run``, would be written), 1 refused because the entries
+would bring new errors (printed ``FILE:LINE: CODE message``; nothing is written), 2 a usage
+or I/O problem, a lock held too long or a file that kept changing under us.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import os
+import sys
+from collections.abc import Callable
+from functools import partial, wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .cli import LEDGER, InputError
+from .entry import kinds
+from .entry.format import Entry, EntryError, Posting, transaction
+from .entry.writer import Busy, Conflict, Draft, Outcome, write_entries
+from .fund import Fund, LedgerNotFound
+
+DATE = click.option("--date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                    help="日期，默认今天 (date of the act; default today)")
+FILE = click.option("--file", "file_", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                    help="写入此文件，默认按文件约定 (write to FILE; default: the layout convention)")
+DRY_RUN = click.option("--dry-run", is_flag=True,
+                       help="只显示并检查，不写入 (show and check, write nothing)")
+CASH = click.option("--cash", default=None,
+                    help="现金账户，默认账本唯一的现金账户 (cash account; default the only one)")
+AMOUNT = click.option("--amount", "amount_", required=True, help="金额，如 1234.50 (amount)")
+NARRATION = click.option("--narration", default=None, help="摘要 (narration)")
+OLD_ERRORS_SHOWN = 10
+
+
+def _finish(outcome: Outcome, dry_run: bool, what: str = "") -> int:
+    """Print what happened (entries on stdout, the rest on stderr); the exit status."""
+    for warning in outcome.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if outcome.old_errors:
+        click.echo(f"warning: 账本原有 {len(outcome.old_errors)} 个错误，不影响本次记账 "
+                   f"(the ledger already has {len(outcome.old_errors)} errors; not blocking):",
+                   err=True)
+        for error in sorted(outcome.old_errors, key=lambda e: (e.filename, e.lineno))[
+                :OLD_ERRORS_SHOWN]:
+            click.echo(f"warning:   {error}", err=True)
+        if len(outcome.old_errors) > OLD_ERRORS_SHOWN:
+            click.echo("warning:   … (fundledger check 查看全部 / see all)", err=True)
+    for path, text in outcome.texts.items():
+        click.echo(f"; {path}")
+        click.echo(text, nl=False)
+    if outcome.new_errors:
+        for error in sorted(outcome.new_errors, key=lambda e: (e.filename, e.lineno)):
+            click.echo(str(error), err=True)
+        codes = " ".join(sorted({e.code for e in outcome.new_errors}))
+        click.echo(f"未写入：{what or '新分录'}会带来 {len(outcome.new_errors)} 个新错误（{codes}） "
+                   f"(refused, nothing written: {len(outcome.new_errors)} new errors)", err=True)
+        return 1
+    if dry_run:
+        click.echo("检查通过，未写入 (--dry-run) (checks clean; nothing written)", err=True)
+        return 0
+    for path in outcome.created:
+        click.echo(f"新建 {path} (created)", err=True)
+    for path in outcome.included:
+        click.echo(f"已在顶层文件 include {path} (included)", err=True)
+    for path, line in outcome.lines.items():
+        click.echo(f"已写入 {path}:{line} (written)", err=True)
+    return 0
+
+
+def _write(ledger: str, build: Callable[[Fund], list[Draft]], file_: Path | None,
+           dry_run: bool) -> Outcome:
+    try:
+        outcome = write_entries(ledger, build, file_, dry_run)
+    except LedgerNotFound as exc:
+        raise InputError(str(exc)) from None
+    except (EntryError, Conflict, Busy) as exc:
+        raise InputError(str(exc)) from None
+    except OSError as exc:
+        raise InputError(f"读写失败 {exc} (I/O error)") from None
+    if os.environ.get("FUNDLEDGER_TIMINGS"):
+        click.echo(f"timing: {outcome.seconds:.3f}s, {outcome.attempts} attempt(s)", err=True)
+    return outcome
+
+
+def _day(value: datetime.datetime | None) -> datetime.date | None:
+    return value.date() if value else None
+
+
+def entry_command(func: Callable[..., list[Draft]]) -> Callable[..., None]:
+    """A subcommand: LEDGER, --file and --dry-run around a builder of ``kinds``."""
+    @wraps(func)
+    def command(ledger: str, file_: Path | None, dry_run: bool, **values: Any) -> None:
+        if "date" in values:
+            values["date"] = _day(values["date"])
+        outcome = _write(ledger, lambda fund: func(fund, **values), file_, dry_run)
+        sys.exit(_finish(outcome, dry_run))
+
+    command = DRY_RUN(FILE(command))
+    return LEDGER(command)
+
+
+@click.group("add", context_settings={"help_option_names": ["-h", "--help"]})
+def add() -> None:
+    """记一笔：写入前检查整本账，有新错误则不写 (add an entry, checked before it is written)."""
+
+
+@add.command("donation")
+@entry_command
+@DATE
+@AMOUNT
+@click.option("--account", default=None, help="捐款来源账户，默认唯一的 Income:Donations:* (source account)")
+@click.option("--donor", required=True, help="捐款人或单位 (donor)")
+@click.option("--campaign", default=None, help="募捐活动，如 2026一日捐 (campaign)")
+@CASH
+@NARRATION
+def donation_cmd(fund: Fund, **values: Any) -> list[Draft]:
+    """捐款 (a donation)."""
+    return kinds.donation(fund, **values)
+
+
+@add.command("allocation")
+@entry_command
+@DATE
+@AMOUNT
+@click.option("--account", required=True,
+              help="来源账户，如 Income:Dues、Income:Fiscal (source account)")
+@click.option("--payer", default=None, help="划拨单位 (payer)")
+@NARRATION
+@CASH
+def allocation_cmd(fund: Fund, **values: Any) -> list[Draft]:
+    """党费划拨、财政资金、资金划入 (dues, fiscal money, transfers in)."""
+    return kinds.allocation(fund, **values)
+
+
+@add.command("member")
+@entry_command
+@DATE
+@click.option("--id", "id_", default=None, help="成员编号，默认顺延 (member ID; default the next)")
+@click.option("--name", required=True, help="姓名 (name)")
+@click.option("--branch", required=True, help="所在党支部 (branch)")
+@click.option("--category", default=None, help="类别，如 rural、retired (category)")
+@click.option("--contact", default=None, help="联系方式 (contact)")
+def member_cmd(fund: Fund, **values: Any) -> list[Draft]:
+    """建档立卡 (register a member)."""
+    return kinds.member(fund, **values)
+
+
+@add.command("review")
+@entry_command
+@DATE
+@click.option("--member", "member_id", required=True, help="成员编号 (member ID)")
+@click.option("--tier", required=True, type=click.Choice(kinds.TIERS),
+              help="一般/比较/特别困难/不再困难 (tier)")
+def review_cmd(fund: Fund, **values: Any) -> list[Draft]:
+    """年度审核 (annual review)."""
+    return kinds.review(fund, **values)
+
+
+@add.command("apply")
+@entry_command
+@DATE
+@click.option("--id", "id_", default=None, help="申请编号，默认 A<年>-<序号> (application ID)")
+@click.option("--member", "member_id", required=True, help="成员编号 (member ID)")
+@click.option("--kind", required=True, type=click.Choice(["loan", "relief"]), help="借款或救济")
+@AMOUNT
+@click.option("--purpose", required=True, help="用途 (purpose)")
+def apply_cmd(fund: Fund, **values: Any) -> list[Draft]:
+    """申报 (an application)."""
+    return kinds.apply(fund, **values)
+
+
+@add.command("step")
+@entry_command
+@DATE
+@click.option("--application", required=True, help="申请编号 (application ID)")
+@click.option("--step", "name", required=True,
+              help="步骤，如 branch-review、publicity、inspect、reject (workflow step)")
+def step_cmd(fund: Fund, **values: Any) -> list[Draft]:
+    """流程步骤：支部初审、公示、实地考核、不予帮扶 (a workflow step)."""
+    return kinds.step(fund, **values)
+
+
+@add.command("approve")
+@entry_command
+@DATE
+@click.option("--application", required=True, help="申请编号 (application ID)")
+@AMOUNT
+@click.option("--body", required=True, help="审批机构，如 乡党委 (approving body)")
+@click.option("--minutes", required=True, help="会议纪要文号 (minutes)")
+def approve_cmd(fund: Fund, **values: Any) -> list[Draft]:
+    """集体研究审批 (collective approval)."""
+    return kinds.approve(fund, **values)
+
+
+@add.command("loan")
+@entry_command
+@DATE
+@click.option("--loan", "loan_id", default=None,
+              help="借款编号，默认由申请编号 A… 改为 L… (loan ID)")
+@click.option("--application", required=True, help="申请编号 (application ID)")
+@AMOUNT
+@click.option("--due", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="到期日，默认按政策期限 (due date; default the policy's term)")
+@click.option("--guarantor", default=None, help="担保人或担保单位 (guarantor)")
+@click.option("--rate", default=None, help="年利率，如 0.0435 或 4.35% (annual rate)")
+@CASH
+@NARRATION
+def loan_cmd(fund: Fund, **values: Any) -> list[Draft]:
+    """借款发放，并开立 Assets:Loans:ID (a loan disbursement)."""
+    values["due"] = _day(values["due"])
+    return kinds.loan(fund, **values)
+
+
+@add.command("repay")
+@entry_command
+@DATE
+@click.option("--loan", "loan_id", required=True, help="借款编号 (loan ID)")
+@click.option("--principal", required=True, help="归还本金 (principal repaid)")
+@click.option("--interest", default=None, help="利息 (interest)")
+@click.option("--interest-account", default="Income:Interest:Loans", show_default=True)
+@click.option("--close", is_flag=True, help="同时关闭借款账户（已还清时） (close the loan account)")
+@CASH
+@NARRATION
+def repay_cmd(fund: Fund, **values: Any) -> list[Draft]:
+    """还本付息 (a repayment)."""
+    return kinds.repay(fund, **values)
+
+
+@add.command("relief")
+@entry_command
+@DATE
+@click.option("--member", "member_id", required=True, help="受助成员编号 (member ID)")
+@click.option("--account", required=True,
+              help="救济账户，如 Expenses:Relief:Medical 或 Medical (relief account)")
+@AMOUNT
+@click.option("--application", default=None, help="申请编号 (application ID)")
+@click.option("--months", type=int, default=None, help="生活补助月数 (months of subsidy)")
+@click.option("--child", default=None, help="助学：子女 (education grant: the child)")
+@CASH
+@NARRATION
+def relief_cmd(fund: Fund, **values: Any) -> list[Draft]:
+    """无偿救济 (relief paid to one member)."""
+    return kinds.relief(fund, **values)
+
+
+# ---------------------------------------------------------------- import
+
+def _default_rules(fund: Fund, day: datetime.date) -> list[tuple[str, str]]:
+    """Interest and bank charges are known by their words, when the ledger has one such account."""
+    from .accounts import Role
+
+    rules = []
+    interest = [a for a in kinds.open_accounts(fund, day, Role.SOURCE, "Income:Interest")
+                if a != "Income:Interest:Loans"]
+    if len(interest) == 1:
+        rules.append(("结息|利息", interest[0]))
+    fees = kinds.open_accounts(fund, day, Role.FEES)
+    if len(fees) == 1:
+        rules.append(("手续费|服务费|工本费|年费|管理费|短信", fees[0]))
+    return rules
+
+
+def _import_drafts(fund: Fund, statement: str, account: str | None, income: str | None,
+                   expense: str | None, report: dict[str, Any]) -> list[Draft]:
+    from .accounts import Role
+    from .importers.bank_csv import (
+        UNCLASSIFIED,
+        BankStatementImporter,
+        StatementError,
+        read_statement,
+    )
+
+    try:
+        last = read_statement(statement).rows[-1].date  # accounts open at the statement's end
+    except (StatementError, OSError, ValueError, csv.Error):
+        last = datetime.date.today()
+    bank = kinds.cash_account(fund, account, last) if account else kinds.pick_account(
+        fund, None, last, Role.CASH, "Assets:Bank", "银行")
+    if income is None:
+        donations = kinds.open_accounts(fund, last, Role.SOURCE, "Income:Donations")
+        income = donations[0] if len(donations) == 1 else "Income:Donations:Members"
+    importer = BankStatementImporter(bank, income, expense or UNCLASSIFIED, fund.currency,
+                                     _default_rules(fund, last))
+    try:
+        if not importer.identify(statement):
+            raise EntryError(f"{statement} 不是能识别的银行对账单 CSV (not a bank statement CSV)")
+        entries = importer.extract(statement, fund.entries)
+    except StatementError as exc:
+        raise EntryError(f"{statement}: {exc}") from None
+    report["duplicates"] = [e for e in entries if "__duplicate__" in e.meta]
+    fresh = [e for e in entries if "__duplicate__" not in e.meta]
+    report["fresh"] = fresh
+    return [Draft(_as_entry(e), "bank") for e in fresh]
+
+
+def _as_entry(directive: Any) -> Entry:
+    """An importer's directive as our aligned text."""
+    from beancount.core import data
+
+    meta = [(k, v) for k, v in directive.meta.items()
+            if k not in ("filename", "lineno") and not k.startswith("_")]
+    if isinstance(directive, data.Balance):
+        return Entry(directive.date, f"balance {directive.account}", meta,
+                     amount=(directive.amount.number, directive.amount.currency))
+    postings = [Posting(p.account, p.units.number if p.units else None,
+                        p.units.currency if p.units else "") for p in directive.postings]
+    return transaction(directive.date, directive.payee, directive.narration, meta, postings,
+                       flag=directive.flag)
+
+
+@click.command("import", context_settings={"help_option_names": ["-h", "--help"]})
+@LEDGER
+@click.argument("statement", type=click.Path(exists=True, dir_okay=False))
+@click.option("--account", default=None,
+              help="基金银行账户，默认唯一的 Assets:Bank:* (the fund's bank account)")
+@click.option("--income-account", default=None,
+              help="收入的默认来源账户，默认唯一的 Income:Donations:* (default for money in)")
+@click.option("--expense-account", default=None,
+              help="支出的默认账户，默认不猜（待分类，检查不通过） (default for money out)")
+@FILE
+@DRY_RUN
+def import_(ledger: str, statement: str, account: str | None, income_account: str | None,
+            expense_account: str | None, file_: Path | None, dry_run: bool) -> None:
+    """导入银行对账单（CSV，GBK 或 UTF-8）：草稿交易（!）与余额断言 (import a bank statement)."""
+    report: dict[str, Any] = {}
+    build = partial(_import_drafts, statement=statement, account=account, income=income_account,
+                    expense=expense_account, report=report)
+    outcome = _write(ledger, build, file_, dry_run)
+    for entry in report.get("duplicates", []):
+        other = entry.meta["__duplicate__"]
+        where = f"{other.meta.get('filename')}:{other.meta.get('lineno')}"
+        amount = next((p.units for p in getattr(entry, "postings", ()) if p.units), None)
+        what = getattr(entry, "amount", None) or amount
+        click.echo(f"跳过重复 (duplicate, skipped): {entry.date} {what} "
+                   f"{getattr(entry, 'payee', '') or ''} = {where}", err=True)
+    if not report.get("fresh"):
+        click.echo("没有新的交易可导入 (nothing new to import)", err=True)
+        sys.exit(0)
+    click.echo(f"{len(report['fresh'])} 条草稿，{len(report.get('duplicates', []))} 条重复已跳过 "
+               f"({len(report['fresh'])} drafts, {len(report.get('duplicates', []))} duplicates "
+               "skipped)", err=True)
+    sys.exit(_finish(outcome, dry_run, "导入的草稿"))
+
+
+__all__ = ["add", "import_"]
+
+
+def _register() -> None:
+    # The commands join ``fundledger`` when this module is imported; fundledger/cli.py imports
+    # it at its end (``from . import cli_entry``). A bare module import there works whichever
+    # module is imported first, where ``from .cli_entry import add`` would be circular.
+    from .cli import main
+
+    main.add_command(add)
+    main.add_command(import_)
+
+
+_register()

@@ -1,0 +1,375 @@
+"""Writing entries safely: checked first, one writer at a time, never over someone's change.
+
+``write_entries`` takes the lock ``.fundledger.lock`` beside the top-level file, loads the
+ledger, builds the entries, checks the whole ledger with them in it, and only then appends
+them, each file replaced atomically (temporary file in the same folder, fsync, rename, fsync
+of the folder). Just before each replace the file is compared with what was read before
+the check; if someone else (Fava's editor, a text editor) changed any file of the ledger
+meanwhile, the whole round — read, build, check — is done again, at most ``ATTEMPTS`` times.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from ..fund import Fund, load
+from .check import Found, found, load_mirrored, new_errors
+from .format import AMOUNT_COLUMN, Entry, EntryError, amount_column
+from .layout import target_file
+
+LOCK_NAME = ".fundledger.lock"
+TMP_SUFFIX = ".fundledger-tmp"
+ATTEMPTS = 3
+NEW_FILE_HEADER = "; 由 fundledger 创建，记入的分录附在文末 (created by fundledger; entries are appended)\n"
+
+
+class Conflict(Exception):
+    """A file of the ledger changed under us; nothing of ours replaced it."""
+
+
+class Busy(Exception):
+    """Another writer held the lock for longer than the timeout."""
+
+
+@dataclass
+class Draft:
+    """An entry to write, and the group of files it belongs to (layout.GROUPS)."""
+
+    entry: Entry
+    group: str
+
+
+@dataclass
+class Outcome:
+    """What ``write_entries`` did."""
+
+    texts: dict[Path, str] = field(default_factory=dict)  # appended text per file
+    lines: dict[Path, int] = field(default_factory=dict)  # first line of it per file
+    created: list[Path] = field(default_factory=list)
+    included: list[Path] = field(default_factory=list)
+    new_errors: list[Found] = field(default_factory=list)  # non-empty: refused, nothing written
+    old_errors: list[Found] = field(default_factory=list)  # errors the ledger already had
+    warnings: list[str] = field(default_factory=list)
+    written: bool = False
+    attempts: int = 0
+    seconds: float = 0.0
+
+
+# Test hooks: called with (stage, path) at "locked" and "before-replace". The environment
+# variable FUNDLEDGER_TEST_HOOK="STAGE=MARKER" makes a process touch MARKER and sleep there,
+# so a test can kill it at that point.
+HOOKS: list[Callable[[str, Path], None]] = []
+
+
+def _hook(stage: str, path: Path) -> None:
+    for hook in list(HOOKS):
+        hook(stage, path)
+    spec = os.environ.get("FUNDLEDGER_TEST_HOOK", "")
+    if spec.partition("=")[0] == stage:
+        Path(spec.partition("=")[2]).write_text(str(os.getpid()), encoding="utf-8")
+        time.sleep(3600)
+
+
+def lock_timeout() -> float:
+    try:
+        return float(os.environ.get("FUNDLEDGER_LOCK_TIMEOUT", "120"))
+    except ValueError:
+        return 120.0
+
+
+@contextlib.contextmanager
+def ledger_lock(top: Path) -> Iterator[None]:
+    """The lock every fundledger writer of this ledger takes (released if the process dies)."""
+    lock = FileLock(str(top.absolute().parent / LOCK_NAME), timeout=lock_timeout())
+    try:
+        lock.acquire()
+    except Timeout:
+        raise Busy(f"另一个 fundledger 命令正在写这本账（{lock.lock_file}），请稍后再试 "
+                   "(another fundledger command is writing this ledger)") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _clean_stale(folder: Path) -> None:
+    """Remove temporary files a killed writer left (we hold the lock: none is in use)."""
+    if not folder.is_dir():
+        return
+    for child in folder.iterdir():
+        if child.name.startswith(".") and child.name.endswith(TMP_SUFFIX):
+            with contextlib.suppress(OSError):
+                child.unlink()
+
+
+def atomic_replace(path: Path, data: bytes, expected: bytes | None) -> None:
+    """Put ``data`` at ``path`` in one step, if ``path`` still holds ``expected``.
+
+    ``expected`` None: the file must not exist (it is created, never overwritten).
+    Raises ``Conflict`` when the file is not what was read before the check.
+    """
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=folder)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if expected is not None:
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, path.stat().st_mode & 0o7777)
+        else:
+            with contextlib.suppress(OSError):
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(tmp, 0o666 & ~umask)
+        _hook("before-replace", path)
+        if _read(path) != expected:
+            raise Conflict(f"{path} 在检查后被修改（可能是 Fava 或编辑器），未覆盖 "
+                           f"({path} changed since it was read; not overwritten)")
+        if expected is None:
+            try:
+                os.link(tmp, path)  # creates, never replaces: fails if someone made it meanwhile
+            except FileExistsError:
+                raise Conflict(f"{path} 刚被他人创建，未覆盖 ({path} was just created by someone else)"
+                               ) from None
+            except OSError:
+                os.replace(tmp, path)  # a file system without hard links
+            else:
+                tmp.unlink()
+        else:
+            os.replace(tmp, path)
+        _fsync_dir(folder)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def append_text(old: bytes | None, text: str) -> bytes:
+    """``old`` with ``text`` appended after a blank line, in the file's own line endings."""
+    if old is None:
+        old = NEW_FILE_HEADER.encode("utf-8")
+    try:
+        current = old.decode("utf-8")
+    except UnicodeDecodeError:
+        raise EntryError("账本文件不是 UTF-8 编码，无法追加 (the ledger file is not UTF-8)") from None
+    newline = "\r\n" if "\r\n" in current else "\n"
+    if current and not current.endswith("\n"):
+        current += newline
+    if current.strip() and not current.endswith(newline * 2):
+        current += newline
+    body = text.replace("\r\n", "\n").replace("\n", newline)
+    return (current + body).encode("utf-8")
+
+
+_INCLUDE = re.compile(r'^include\s+"([^"]+)"', re.M)
+
+
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """What ``glob.glob(pattern, recursive=True)`` matches (as beancount expands includes)."""
+    out, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:[^/]+/)*")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if c == "*":
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        elif c == "[" and "]" in pattern[i + 1:]:
+            end = pattern.index("]", i + 1)
+            body = pattern[i + 1:end]
+            out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
+            i = end
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def covered_by_includes(path: Path, texts: dict[Path, bytes]) -> bool:
+    """Whether an ``include`` of the ledger (a glob, say ``2026/*.beancount``) names ``path``."""
+    for source, data in texts.items():
+        for pattern in _INCLUDE.findall(data.decode("utf-8", "replace")):
+            full = pattern if os.path.isabs(pattern) else os.path.join(source.parent, pattern)
+            if _glob_regex(os.path.normpath(full)).match(os.path.normpath(str(path))):
+                return True
+    return False
+
+
+def _has_entries(data: bytes) -> bool:
+    return any(line.strip() and not line.lstrip().startswith((";", "#", "*"))
+               for line in data.decode("utf-8", "replace").splitlines())
+
+
+def _include_line(top: Path, path: Path) -> str:
+    return f'include "{Path(os.path.relpath(path, top.parent)).as_posix()}"\n'
+
+
+@dataclass
+class _Plan:
+    files: list[Path]  # the ledger's files, as read
+    snapshot: dict[Path, bytes | None]  # what each file held before the check
+    appends: dict[Path, str]  # file -> entry text to append
+    creates: list[Path]  # files to create (header only, first)
+    includes: list[Path]  # files to include at the end of the top-level file
+
+    def final(self, top: Path) -> dict[Path, bytes]:
+        """Every file as it will be once written."""
+        out = {p: d for p, d in self.snapshot.items() if d is not None}
+        for path in self.creates:
+            out[path] = NEW_FILE_HEADER.encode("utf-8")
+        if self.includes:
+            out[top] = append_text(out[top], "".join(_include_line(top, p) for p in self.includes))
+        for path, text in self.appends.items():
+            out[path] = append_text(out.get(path), text)
+        return out
+
+
+def _plan(fund: Fund, top: Path, drafts: list[Draft], explicit: Path | None) -> _Plan:
+    files = [Path(os.path.normpath(p.absolute())) for p in fund.source_files]
+    if top not in files:
+        files.insert(0, top)
+    snapshot: dict[Path, bytes | None] = {p: _read(p) for p in files}
+    top_text = (snapshot.get(top) or b"").decode("utf-8", "replace")
+    by_file: dict[Path, list[Entry]] = {}
+    for draft in drafts:
+        path = target_file(top, files, top_text, draft.entry.date.year, draft.group, explicit)
+        by_file.setdefault(path, []).append(draft.entry)
+    creates, includes, appends = [], [], {}
+    habit = amount_column(d.decode("utf-8", "replace") for d in snapshot.values() if d)
+    for path, entries in by_file.items():
+        if path not in snapshot:
+            snapshot[path] = _read(path)
+            data = snapshot[path]
+            if data is not None and _has_entries(data):
+                raise EntryError(f"{path} 已存在但不在账本中（顶层文件没有 include 它）；请先 include 它"
+                                 f"或另选文件 ({path} exists but is not part of the ledger)")
+            if data is None:
+                creates.append(path)
+            if not covered_by_includes(path, {p: d for p, d in snapshot.items() if d}):
+                includes.append(path)
+        own = amount_column([snapshot[path].decode("utf-8", "replace")]) if snapshot[path] else None
+        column = own or habit or AMOUNT_COLUMN
+        appends[path] = "\n".join(entry.text(column) for entry in entries)
+    return _Plan(files, snapshot, appends, creates, includes)
+
+
+def _unchanged(plan: _Plan) -> None:
+    for path, data in plan.snapshot.items():
+        if _read(path) != data:
+            raise Conflict(f"{path} 在检查期间被修改 ({path} changed during the check)")
+
+
+def _apply(plan: _Plan, top: Path, outcome: Outcome) -> None:
+    """Write the plan: new files (header only), the includes, then the entries.
+
+    Each step leaves a ledger that loads: a killed writer leaves at most an empty file.
+    """
+    _unchanged(plan)
+    current = dict(plan.snapshot)
+    for path in plan.creates:
+        data = NEW_FILE_HEADER.encode("utf-8")
+        atomic_replace(path, data, None)
+        current[path] = data
+        outcome.created.append(path)
+    if plan.includes:
+        data = append_text(current[top], "".join(_include_line(top, p) for p in plan.includes))
+        atomic_replace(top, data, current[top])
+        current[top] = data
+        outcome.included.extend(plan.includes)
+    for path, text in plan.appends.items():
+        data = append_text(current[path], text)
+        atomic_replace(path, data, current[path])
+        outcome.lines[path] = len(data.decode("utf-8").splitlines()) - len(text.splitlines()) + 1
+        current[path] = data
+
+
+def write_entries(top: str | Path, build: Callable[[Fund], list[Draft]],
+                  explicit: str | Path | None = None, dry_run: bool = False) -> Outcome:
+    """Load, build, check and (unless ``dry_run`` or refused) append; see the module doc.
+
+    Raises ``EntryError`` (bad input), ``Conflict`` (changed under us ``ATTEMPTS`` times),
+    ``Busy`` (lock timeout), ``LedgerNotFound``/``OSError``.
+    """
+    started = time.monotonic()
+    top = Path(os.path.normpath(Path(top).absolute()))
+    target = Path(explicit) if explicit is not None else None
+    outcome = Outcome()
+    guard = contextlib.nullcontext() if dry_run else ledger_lock(top)
+    with guard:
+        _hook("locked", top)
+        for attempt in range(1, ATTEMPTS + 1):
+            outcome = Outcome(attempts=attempt)
+            fund = load(top)
+            outcome.warnings = list(fund.warnings)
+            drafts = build(fund)
+            if not drafts:
+                break
+            plan = _plan(fund, top, drafts, target)
+            if not dry_run:
+                for folder in {top.parent, *(p.parent for p in plan.appends)}:
+                    _clean_stale(folder)
+            outcome.texts = dict(plan.appends)
+            before = [found(e) for e in fund.errors]
+            outcome.old_errors = before
+            final = plan.final(top)
+            changed = [p for p, d in final.items() if plan.snapshot.get(p) != d]
+            _, after, _ = load_mirrored(top, final, changed)
+            fresh = new_errors(before, after)
+            if fresh:
+                # Perhaps the copy differs from the real folders, or a file changed since the
+                # load: compare with the copy of the ledger as it stands.
+                _, before, _ = load_mirrored(
+                    top, {p: d for p, d in plan.snapshot.items() if d is not None}, [])
+                fresh = new_errors(before, after)
+            outcome.new_errors = fresh
+            if fresh or dry_run:
+                break
+            try:
+                _apply(plan, top, outcome)
+            except Conflict:
+                if attempt == ATTEMPTS:
+                    raise
+                continue
+            outcome.written = True
+            break
+    outcome.seconds = time.monotonic() - started
+    return outcome
