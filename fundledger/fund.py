@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from beancount import loader
 
@@ -14,6 +14,9 @@ from .plugin import currency_of
 from .policy import Policy
 from .rules import check
 from .state import Application, FundState, Inflow, Loan, Member, Position, Relief, build_state
+
+if TYPE_CHECKING:
+    from .frames import Frames
 
 PLUGIN = "fundledger.plugin"
 
@@ -72,6 +75,16 @@ class Fund:
 
     def position(self, as_of: datetime.date) -> Position:
         return self.state.position(as_of)
+
+    def frames(self, as_of: datetime.date | None = None, names: bool = False) -> Frames:
+        """The fund as pandas DataFrames with exact decimals (``fundledger.frames``).
+
+        Figures stand at the end of ``as_of`` (default today); members' and other people's
+        names are left out unless ``names=True``.
+        """
+        from .frames import frames  # pandas and pyarrow only when asked for
+
+        return frames(self, as_of, names)
 
     @property
     def source_files(self) -> list[Path]:

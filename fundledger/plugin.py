@@ -55,9 +55,11 @@ def fund_rules(entries: list[Any], options_map: dict[str, Any], config: Any = No
     gc.disable()  # the state makes no cycles; a full collection over the ledger costs ~30%
     try:
         _key_cache_on_code(options_map)
-        errors = check(build_state(entries, currency_of(options_map)))
-        entries = [_with_values(e) if isinstance(e, Custom) and e.values is None else e
-                   for e in entries]
+        state = build_state(entries, currency_of(options_map))
+        errors = check(state)
+        if state.valueless_customs:  # rare: only then copy the list
+            entries = [_with_values(e) if isinstance(e, Custom) and e.values is None else e
+                       for e in entries]
     except Exception as exc:  # noqa: BLE001 - never a traceback at <load>:0
         errors = [internal_error(None, exc)]
     finally:

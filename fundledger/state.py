@@ -23,6 +23,10 @@ from .policy import KINDS as POLICY_KINDS
 from .policy import Policy, PolicyTimeline, PolicyValueError, convert
 
 Date = datetime.date
+_CASH, _SOURCE, _LOAN, _RELIEF, _FEES, _LOSS = (Role.CASH, Role.SOURCE, Role.LOAN, Role.RELIEF,
+                                                Role.FEES, Role.LOSS)
+_SPENDABLE = Pool.SPENDABLE
+_LOAN_PREFIX = len("Assets:Loans:")
 
 
 def add_months(day: Date, months: int) -> Date:
@@ -343,6 +347,7 @@ class FundState:
     refs: list[Ref] = field(default_factory=list)
     step_names: frozenset[str] = frozenset()
     faults: list[tuple[Any, BaseException]] = field(default_factory=list)
+    valueless_customs: int = 0  # ``custom "x"`` with ``values=None`` (the plugin mends them)
     _days: list[Date] = field(default_factory=list)
     _positions: list[Position] = field(default_factory=list)
 
@@ -353,6 +358,11 @@ class FundState:
         """The fund's position at the end of ``as_of``."""
         i = bisect.bisect_right(self._days, as_of)
         return self._positions[i - 1] if i else Position()
+
+    @property
+    def first_day(self) -> Date | None:
+        """The date of the ledger's first entry (None for an empty ledger)."""
+        return self._days[0] if self._days else None
 
     def account_label(self, account: str) -> str:
         info = self.accounts.get(account)
@@ -439,7 +449,11 @@ class _Builder:
             avail[day] = avail.get(day, ZERO) + delta
 
     def _transaction(self, entry: Transaction) -> None:
-        s, cur, day = self.s, self.s.currency, entry.date
+        # The hot loop of the plugin (one call per transaction): locals instead of attribute
+        # look-ups, the account's record straight from the dict, posting metadata read once.
+        s = self.s
+        cur, day, emeta = s.currency, entry.date, entry.meta
+        accounts = s.accounts
         loans_here: list[tuple[str, Decimal]] = []
         interest = ZERO
         has_loss = False
@@ -448,46 +462,55 @@ class _Builder:
             if units is None or units.currency != cur:
                 continue
             number = units.number
-            info = self._account(posting.account, entry)
+            account = posting.account
+            info = accounts.get(account) or self._account(account, entry)
             role = info.role
-            if role is Role.CASH:
+            if role is _CASH:
                 self.cash += number
-                s.cash_moves.append((day, posting.account, number, entry))
-            elif role is Role.SOURCE:
+                s.cash_moves.append((day, account, number, entry))
+            elif role is _SOURCE:
                 inflow = -number
-                if info.pool is Pool.SPENDABLE:
+                if info.pool is _SPENDABLE:
                     self._spendable(day, inflow, entry, False)
                 else:
                     self.principal += inflow
-                donor = meta_of(entry, posting, "donor") or entry.payee
-                campaign = meta_of(entry, posting, "campaign")
-                s.inflows.append(Inflow(day, posting.account, info.pool, inflow,
+                pmeta = posting.meta
+                donor = (pmeta["donor"] if pmeta and "donor" in pmeta else emeta.get("donor")) \
+                    or entry.payee
+                campaign = pmeta["campaign"] if pmeta and "campaign" in pmeta else emeta.get("campaign")
+                s.inflows.append(Inflow(day, account, info.pool, inflow,
                                         str(donor) if donor else None,
                                         str(campaign) if campaign else None, entry))
                 if info.fiscal:
                     s.fiscal.append((entry, inflow))
                 if info.interest:
                     interest += inflow
-            elif role is Role.LOAN:
+            elif role is _LOAN:
                 self.loans += number
-                loans_here.append((loan_id_of(posting.account), number))
-            elif role is Role.RELIEF:
+                loans_here.append((account[_LOAN_PREFIX:], number))
+            elif role is _RELIEF:
                 self._spendable(day, -number, entry, True)
-                member = meta_of(entry, posting, "member")
-                app = meta_of(entry, posting, "application")
-                child = meta_of(entry, posting, "child")
+                pmeta = posting.meta
+                if pmeta:
+                    member = pmeta["member"] if "member" in pmeta else emeta.get("member")
+                    app = pmeta["application"] if "application" in pmeta else emeta.get("application")
+                    child = pmeta["child"] if "child" in pmeta else emeta.get("child")
+                    months = pmeta["months"] if "months" in pmeta else emeta.get("months")
+                else:
+                    member, app = emeta.get("member"), emeta.get("application")
+                    child, months = emeta.get("child"), emeta.get("months")
                 s.relief.append(Relief(
-                    day, posting.account, number,
+                    day, account, number,
                     str(member) if member is not None else None,
                     str(app) if app is not None else None,
-                    meta_of(entry, posting, "months"),
+                    months,
                     str(child) if child is not None else None, entry))
-            elif role is Role.FEES:
+            elif role is _FEES:
                 self._spendable(day, -number, entry, True)
-                s.fees.append((day, posting.account, number, entry))
-            elif role is Role.LOSS:
+                s.fees.append((day, account, number, entry))
+            elif role is _LOSS:
                 self.principal -= number
-                s.losses.append((day, posting.account, number, entry))
+                s.losses.append((day, account, number, entry))
                 has_loss = True
         for loan_id, number in loans_here:
             self._loan_move(entry, loan_id, number, has_loss,
@@ -518,6 +541,8 @@ class _Builder:
     # -- custom directives
     def _custom(self, entry: Custom) -> None:
         kind, s = entry.type, self.s
+        if entry.values is None:
+            s.valueless_customs += 1
         if kind not in d.FUND_TYPES:
             self.step_candidates.append(entry)
             return
