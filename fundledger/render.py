@@ -20,9 +20,17 @@ from .money import ZERO, fmt
 from .notice import Notice
 
 
+def packaged_templates() -> Path:
+    """The templates shipped with fundledger (``templates/`` of a source checkout)."""
+    try:
+        return Path(str(files("fundledger.templates")))
+    except ModuleNotFoundError:  # imported from a source tree that was not installed
+        return Path(__file__).resolve().parent.parent / "templates"
+
+
 def environment(templates: Path | None = None) -> jinja2.Environment:
     folders = [str(templates)] if templates else []
-    folders.append(str(files("fundledger.templates")))
+    folders.append(str(packaged_templates()))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2")),
