@@ -158,7 +158,7 @@ def loans_cmd(ledger: str, as_of: datetime.datetime | None, fmt_: str,
     else:
         table = [[r["id"], f"{r['member'] or ''} {r['member_name'] or ''}".strip(), r["branch"],
                   r["disbursed"], fmt(Decimal(r["amount"])), r["due"],
-                  fmt(Decimal(r["outstanding"])), w(r["status"]),
+                  fmt(Decimal(r["outstanding"])), w.status(r["status"]),
                   r["days_past_due"] or "", r["aging"]] for r in rows]
         outstanding = sum((Decimal(r["outstanding"]) for r in rows), Decimal(0))
         lent = sum((Decimal(r["amount"]) for r in rows), Decimal(0))
@@ -213,7 +213,7 @@ def member_cmd(ledger: str, member_id: str, as_of: datetime.datetime | None, fmt
         [w("id"), w("disbursed"), w("lent"), w("due"), w("repaid"), w("interest"), w("outstanding"),
          w("status")],
         [[ln["id"], ln["disbursed"], fmt(Decimal(ln["amount"])), ln["due"], fmt(Decimal(ln["repaid"])),
-          fmt(Decimal(ln["interest"])), fmt(Decimal(ln["outstanding"])), w(ln["status"])]
+          fmt(Decimal(ln["interest"])), fmt(Decimal(ln["outstanding"])), w.status(ln["status"])]
          for ln in reg["loans"]],
         right=[False, False, True, False, True, True, True, False], title=w("loans")))
     click.echo("\n\n".join(out))

@@ -200,7 +200,7 @@ WORDS: dict[str, tuple[str, str]] = {
                      "风险率按未还本金计算，不按笔数。",
                      "Buckets by days past due: 1–30, 31–90, 91–180, over 180; days past due = the day − "
                      "due date (the new one after a reschedule). At-risk ratios weigh balances, not counts."),
-    "fv_all_loans": ("全部借款", "Every loan"),
+    "fv_all_loans": ("借款明细", "Loans"),
     "fv_loans_open": ("未结清", "not repaid"),
     "fv_loans_overdue": ("逾期", "overdue"),
     "fv_loans_current": ("正常", "current"),
@@ -305,6 +305,10 @@ class Words:
     @property
     def lang(self) -> str:
         return "zh" if self.i == 0 else "en"
+
+    def status(self, status: str) -> str:
+        """A loan's status (current, overdue, repaid, written-off) in words."""
+        return self("status_repaid") if status == "repaid" else self(status)
 
     def change(self, value) -> str:
         """A relative change over last year, in words (``比上年增长 12.3%``)."""

@@ -1,0 +1,348 @@
+"""The supervisory group's pages in Fava: ``custom "fava-extension" "fundledger.fava"``.
+
+    2023-01-01 custom "fava-extension" "fundledger.fava"
+
+adds 帮扶基金 to Fava's sidebar: fund position, loan book, member register, applications and
+the annual notice, read-only, names masked, in Chinese when Fava's language is Chinese. The
+pages read one ``FundState`` built from the entries Fava already loaded (once per load) and
+format what ``fundledger.reports`` and ``fundledger.notice`` compute; nothing is reloaded.
+
+This module defines exactly one ``FavaExtensionBase`` subclass: Fava registers every such
+class it finds here.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fava.ext import FavaExtensionBase, extension_endpoint
+
+from ..fund import Fund
+from ..i18n import Words
+from ..money import fmt
+from ..plugin import currency_of
+from ..state import FundState, build_state
+from . import pages
+
+Date = datetime.date
+PAGES = ("position", "loans", "members", "applications", "notice")
+FORMATS = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
+           "json": "application/json; charset=utf-8"}
+
+
+def page_language() -> str:
+    """``zh`` when Fava's locale (its ``language`` option, else the browser's) is Chinese."""
+    try:
+        from flask_babel import get_locale
+
+        locale = get_locale()
+    except (ImportError, RuntimeError, KeyError, AttributeError):  # outside a request
+        return "zh"
+    return "zh" if locale is not None and locale.language == "zh" else "en"
+
+
+def _day(text: str | None) -> Date | None:
+    try:
+        return Date.fromisoformat(text.strip()) if text else None
+    except ValueError:
+        return None
+
+
+def _year(text: str | None) -> int | None:
+    try:
+        return int(text) if text else None
+    except ValueError:
+        return None
+
+
+class FundLedger(FavaExtensionBase):
+    """Fund pages for the supervisory group (监督小组), read-only, names masked."""
+
+    def __init__(self, ledger: Any, config: str | None = None) -> None:
+        super().__init__(ledger, config)
+        self._lock = threading.Lock()
+        self._cache: tuple[Any, FundState, Fund] | None = None
+
+    @property  # type: ignore[override]
+    def report_title(self) -> str:  # Fava reads it on every request: follow the language
+        return Words(page_language())("fv_title")
+
+    # -- the one state, rebuilt only when Fava has reloaded the ledger
+    def after_load_file(self) -> None:
+        with self._lock:
+            self._cache = None
+
+    def _loaded(self) -> tuple[FundState, Fund]:
+        key = (id(self.ledger.all_entries), self.ledger.mtime)
+        with self._lock:
+            if self._cache is None or self._cache[0] != key:
+                entries, options = self.ledger.all_entries, self.ledger.options
+                state = build_state(entries, currency_of(options))
+                fund = Fund(Path(self.ledger.beancount_file_path), entries,
+                            list(self.ledger.load_errors), options, state)
+                self._cache = (key, state, fund)
+            return self._cache[1], self._cache[2]
+
+    @property
+    def state(self) -> FundState:
+        return self._loaded()[0]
+
+    @property
+    def fund(self) -> Fund:
+        return self._loaded()[1]
+
+    # -- templates
+    @cached_property
+    def jinja_env(self) -> jinja2.Environment:
+        env = FavaExtensionBase.jinja_env.func(self)  # type: ignore[attr-defined]
+        env.filters["money"] = _money
+        env.filters["pct"] = _pct
+        return env
+
+    def view(self) -> View:
+        """What the report template renders: the page asked for, as of the day asked for."""
+        from flask import request
+
+        return View(self, request.args)
+
+    # -- downloads
+    @extension_endpoint("notice")
+    def notice_endpoint(self) -> Any:
+        """The annual notice as ``notice --format md|html|json`` prints it."""
+        import json
+
+        from flask import Response, abort, request
+
+        from ..notice import EDITIONS, build_notice, notice_json
+        from ..render import render_notice
+
+        fmt_ = request.args.get("format", "html")
+        edition = request.args.get("edition", "public")
+        year = _year(request.args.get("year"))
+        if fmt_ not in FORMATS or edition not in EDITIONS or year is None:
+            return abort(400)
+        lang = request.args.get("lang") or page_language()
+        lang = lang if lang in ("zh", "en") else "zh"
+        notice = build_notice(self.fund, year, edition)
+        if fmt_ == "json":
+            text = json.dumps(notice_json(notice), ensure_ascii=False, indent=2, default=str) + "\n"
+        else:
+            text = render_notice(notice, fmt_, lang)
+        response = Response(text, mimetype=FORMATS[fmt_].split(";")[0])
+        response.headers["Content-Type"] = FORMATS[fmt_]
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        if request.args.get("download"):
+            name = f"notice-{year}-{edition}-{lang}.{fmt_}"
+            response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+def _money(value: Decimal | int | str | None) -> str:
+    if value is None or value == "":
+        return ""
+    return fmt(value if isinstance(value, Decimal) else Decimal(str(value)))
+
+
+def _pct(value: Decimal | None, places: int = 1) -> str:
+    return "—" if value is None else f"{value * 100:.{places}f}%"
+
+
+class View:
+    """One request's page: which page, as of which day, in which language, and its links."""
+
+    def __init__(self, ext: FundLedger, args: Any):
+        self.ext = ext
+        self.args = args
+        self.lang = page_language()
+        self.t = Words(self.lang)
+        self.page = args.get("page") if args.get("page") in PAGES else "position"
+        self.explicit_as_of = _day(args.get("as_of"))
+        self.today = Date.today()
+        self.as_of = self.explicit_as_of or self._time_filter_end() or self.today
+        self.state = ext.state
+
+    def _time_filter_end(self) -> Date | None:
+        """The last day of Fava's time filter (never after today), when one is set."""
+        if not self.args.get("time"):
+            return None
+        from fava.context import g
+
+        try:
+            date_range = g.filtered.date_range
+        except Exception:  # noqa: BLE001 - a bad filter is Fava's error to show, not ours
+            return None
+        return min(date_range.end_inclusive, self.today) if date_range else None
+
+    # links inside the pages keep the day asked for; Fava's url_for keeps its own filters
+    def link(self, page: str | None = None, **params: Any) -> str:
+        from fava.application import url_for
+
+        values = {"page": page or self.page}
+        if self.explicit_as_of:
+            values["as_of"] = self.explicit_as_of.isoformat()
+        values.update({k: str(v) for k, v in params.items() if v is not None})
+        return url_for("extension_report", extension_name=self.ext.name, **values)
+
+    def endpoint(self, name: str, **params: Any) -> str:
+        """The URL of one of this extension's endpoints (``extension/FundLedger/<name>``)."""
+        from urllib.parse import urlencode
+
+        from fava.application import url_for
+
+        # url_for's own first parameter is called ``endpoint``, like the route's variable
+        base = url_for("extension_report", extension_name=self.ext.name).split("?")[0]
+        query = urlencode({k: str(v) for k, v in params.items() if v is not None})
+        return f"{base}{name}" + (f"?{query}" if query else "")
+
+    def source(self, entry: Any) -> str | None:
+        """Fava's editor at the entry's line (``editor/?file_path=…&line=…``)."""
+        from fava.application import url_for
+
+        meta = getattr(entry, "meta", None) or {}
+        filename, lineno = meta.get("filename"), meta.get("lineno")
+        if not isinstance(filename, str) or not isinstance(lineno, int) or filename.startswith("<"):
+            return None
+        if self.ext.ledger.fava_options.use_external_editor:
+            return f"beancount://{filename}?lineno={lineno}"
+        return url_for("report", report_name="editor", file_path=filename, line=str(lineno))
+
+    def where(self, entry: Any) -> str:
+        meta = getattr(entry, "meta", None) or {}
+        return f"{Path(str(meta.get('filename', ''))).name}:{meta.get('lineno', '')}"
+
+    def account(self, name: str) -> str:
+        from fava.application import url_for
+
+        return url_for("account", name=name)
+
+    # words
+    def status(self, status: str) -> str:
+        return self.t.status(status)
+
+    def tier(self, tier: str | None) -> str:
+        if tier is None:
+            return "—"
+        return self.t("tier_none") if tier == "none" else self.t(tier)
+
+    def step(self, name: str, short: bool = False) -> str:
+        key = ("step_short_" if short else "step_") + name
+        return self.t(key) if key in _words() else name
+
+    def category(self, code: str | None) -> str:
+        if not code:
+            return ""
+        key = "cat_" + code
+        return self.t(key) if key in _words() else code
+
+    def why_not(self, why: tuple[str, str] | None) -> str:
+        return "" if why is None else why[0 if self.lang == "zh" else 1]
+
+    # the pages' data
+    @cached_property
+    def position(self) -> pages.PositionPage:
+        return pages.position_page(self.state, self.as_of)
+
+    def chart(self) -> list[dict[str, Any]]:
+        t = self.t
+        return pages.chart_data(self.position, {
+            "chart": t("fv_over_time"), "cash": t("fv_cash_short"),
+            "loans_outstanding": t("loans_outstanding"), "principal": t("principal"),
+            "spendable": t("fv_spendable_short")})
+
+    @cached_property
+    def loans(self) -> pages.LoanPage:
+        return pages.loan_page(self.state, self.as_of)
+
+    LOAN_FILTERS = {"open": ("current", "overdue"), "overdue": ("overdue",),
+                    "current": ("current",), "repaid": ("repaid",),
+                    "written-off": ("written-off",), "all": None}
+
+    def loan_filter(self) -> str:
+        wanted = self.args.get("status", "open")
+        return wanted if wanted in self.LOAN_FILTERS else "open"
+
+    def loan_rows(self, which: str | None = None) -> list[dict[str, Any]]:
+        """The loan book, by default the loans not yet repaid (current and overdue)."""
+        statuses = self.LOAN_FILTERS[which or self.loan_filter()]
+        rows = self.loans.rows
+        return rows if statuses is None else [r for r in rows if r["status"] in statuses]
+
+    def loan_count(self, which: str) -> int:
+        return len(self.loan_rows(which))
+
+    @staticmethod
+    def totals(rows: list[dict[str, Any]], *keys: str) -> dict[str, Decimal]:
+        """Exact sums of decimal-string columns of report rows."""
+        return {k: sum((Decimal(r[k]) for r in rows), Decimal(0)) for k in keys}
+
+    @cached_property
+    def members(self) -> list[pages.MemberRow]:
+        return pages.member_rows(self.state, self.as_of)
+
+    def member(self) -> dict[str, Any] | None:
+        from ..reports import member_register
+
+        member_id = self.args.get("member")
+        member = self.state.members.get(member_id or "")
+        if member is None or member.registered > self.as_of:
+            return None
+        return member_register(self.state, member.id, self.as_of)
+
+    def member_why(self, member_id: str) -> tuple[str, str] | None:
+        member = self.state.members[member_id]
+        return member.ineligibility(self.as_of, self.state.policy_at(self.as_of).review_valid_months)
+
+    @cached_property
+    def applications(self) -> list[pages.AppRow]:
+        return pages.app_rows(self.state, self.as_of)
+
+    def app_filter(self) -> tuple[int | None, str]:
+        year = self.args.get("year")
+        return (None if year == "all" else _year(year) or self.as_of.year,
+                self.args.get("status", "all"))
+
+    def app_rows(self) -> list[pages.AppRow]:
+        year, status = self.app_filter()
+        wanted = self.args.get("app")
+        rows = self.applications
+        if wanted:
+            return [r for r in rows if r.app.id == wanted]
+        if year is not None:
+            rows = [r for r in rows if r.app.date.year == year]
+        if status == "open":
+            rows = [r for r in rows if r.status in ("in-progress", "approved")]
+        elif status == "missing":
+            rows = [r for r in rows if r.missing and r.status != "rejected"]
+        elif status == "publicity":
+            rows = [r for r in rows if r.in_publicity]
+        elif status in ("paid", "rejected"):
+            rows = [r for r in rows if r.status == status]
+        return rows
+
+    def publicity(self) -> list[dict[str, Any]]:
+        return pages.in_publicity(self.state, self.as_of)
+
+    def years(self) -> list[int]:
+        return pages.years(self.state, self.as_of)
+
+    def notice_year(self) -> int:
+        years = self.years()
+        asked = _year(self.args.get("year"))
+        if asked is not None:
+            return asked
+        return self.as_of.year - 1 if self.as_of.year - 1 in years else years[-1]
+
+    def notice_edition(self) -> str:
+        return "internal" if self.args.get("edition") == "internal" else "public"
+
+
+def _words() -> dict[str, tuple[str, str]]:
+    from ..i18n import WORDS
+
+    return WORDS
