@@ -289,7 +289,7 @@ def publicity_cmd(ledger: str, as_of: datetime.datetime | None, fmt_: str, lang:
 
 
 # Commands kept in modules of their own register themselves on ``main`` when imported.
-from . import cli_entry  # noqa: E402,F401
+from . import cli_data, cli_entry  # noqa: E402,F401
 
 if __name__ == "__main__":
     main()

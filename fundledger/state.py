@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import gc
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,7 +18,7 @@ from typing import Any
 from beancount.core.data import Close, Custom, Open, Transaction
 
 from . import directives as d
-from .accounts import Pool, Role, default_pool, is_fiscal, loan_id_of, relief_kind, role_of
+from .accounts import Pool, Role, default_pool, is_fiscal, is_id, loan_id_of, relief_kind, role_of
 from .money import ZERO
 from .policy import KINDS as POLICY_KINDS
 from .policy import Policy, PolicyTimeline, PolicyValueError, convert
@@ -364,6 +365,11 @@ class FundState:
         """The date of the ledger's first entry (None for an empty ledger)."""
         return self._days[0] if self._days else None
 
+    @property
+    def last_day(self) -> Date | None:
+        """The date of the ledger's last entry (None for an empty ledger)."""
+        return self._days[-1] if self._days else None
+
     def account_label(self, account: str) -> str:
         info = self.accounts.get(account)
         return info.label if info else account
@@ -566,7 +572,7 @@ class _Builder:
                     s.applications[decl.id] = Application(decl.id, decl.member_id, decl.kind,
                                                           decl.amount, decl.purpose, entry.date, entry)
             elif kind == "review":
-                mid, tier = d.read_review(entry)
+                mid, tier = _read_review(entry)
                 s.refs.append(Ref("review", mid, entry.date, entry, tier))
             elif kind == "exit":
                 s.refs.append(Ref("exit", d.read_exit(entry), entry.date, entry))
@@ -609,7 +615,7 @@ class _Builder:
         for entry in self.step_candidates:
             if entry.type in s.step_names:
                 try:
-                    s.refs.append(Ref("step", d.read_step(entry), entry.date, entry))
+                    s.refs.append(Ref("step", _read_step(entry), entry.date, entry))
                 except d.Malformed as bad:
                     s.rejected.append(Rejected("directive", bad.zh, bad.en, entry))
         s.refs.sort(key=lambda r: (r.date, r.entry.meta.get("lineno", 0)))
@@ -661,6 +667,24 @@ class _Builder:
 _POLICY_KEYS = tuple(POLICY_KINDS)
 
 
+# Reviews and workflow steps are most of a ledger's directives: read the plainly well-formed
+# ones directly, and leave everything else to ``directives`` (and its messages).
+def _read_review(entry: Custom) -> tuple[str, str]:
+    vals = entry.values
+    if vals is not None and len(vals) == 2:
+        mid, tier = vals[0].value, vals[1].value
+        if tier in d.TIERS and is_id(mid):
+            return mid, tier
+    return d.read_review(entry)
+
+
+def _read_step(entry: Custom) -> str:
+    vals = entry.values
+    if vals is not None and len(vals) == 1 and is_id(vals[0].value):
+        return vals[0].value
+    return d.read_step(entry)
+
+
 def _as_date(value: Any) -> Date | None:
     if isinstance(value, datetime.datetime):
         return value.date()
@@ -687,7 +711,13 @@ def _as_decimal(value: Any) -> Decimal | None:
 
 def build_state(entries: list[Any], currency: str) -> FundState:
     """The fund's state from beancount entries (sorted as the loader leaves them)."""
-    return _Builder(currency).run(entries)
+    collecting = gc.isenabled()
+    gc.disable()  # the pass makes no cycles; collections over a large ledger's heap cost ~70%
+    try:
+        return _Builder(currency).run(entries)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def group_by(items, key) -> dict[Any, list[Any]]:

@@ -1,0 +1,384 @@
+"""The fund as tables for analysts: pandas DataFrames and Arrow tables, exact to the fen.
+
+    frames = fundledger.load("ledgers/county/main.beancount").frames(datetime.date(2025, 12, 31))
+    frames.relief.groupby("account_name")["amount"].sum()
+
+Every table is read from the one fund state (``postings`` from the entries themselves);
+nothing here computes a balance of its own. Money is an Arrow decimal (never a float),
+dates are Arrow ``date32``, accounts carry their Chinese ``name:``. People's names (members,
+payees, donors, guarantors, contacts, children) are left out unless ``names=True``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import gc
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import pyarrow as pa
+from beancount.core.data import Transaction
+
+from .accounts import Role, loan_id_of, role_of
+from .reports import aging_bucket
+from .state import meta_of
+
+if TYPE_CHECKING:
+    from .fund import Fund
+
+Date = datetime.date
+
+# The tables, in the order exports write them. Each row is dated; ``YEAR_OF`` names the date
+# that files it under a year in consolidated datasets (``positions``/``loan_years`` have one).
+TABLES = ("postings", "donations", "relief", "loans", "loan_moves", "applications", "members",
+          "releases", "positions", "loan_years")
+YEAR_OF = {"postings": "date", "donations": "date", "relief": "date", "loans": "disbursed",
+           "loan_moves": "date", "applications": "date", "members": "registered",
+           "releases": "date", "positions": "year", "loan_years": "year"}
+
+
+def money_type(values: list[Decimal | None], min_scale: int = 2) -> pa.DataType:
+    """``decimal128(18, 2)``, or as many places and digits as the values need (exact)."""
+    scale, digits = min_scale, 18 - min_scale
+    for value in values:
+        if value is None:
+            continue
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > scale:
+            scale = -exponent
+        digits = max(digits, value.adjusted() + 1)
+    if digits + scale > 38:
+        raise ValueError(f"amount too large for a 38-digit decimal ({digits} digits, {scale} places)")
+    return pa.decimal128(max(18, digits + scale), scale)
+
+
+def _money(values: list[Decimal | None], min_scale: int = 2) -> pa.Array:
+    if min_scale == 2:
+        try:  # the usual case: every amount in fen
+            return pa.array(values, type=pa.decimal128(18, 2))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass
+    return pa.array(values, type=money_type(values, min_scale))
+
+
+_TYPES: dict[str, Callable[[list[Any]], pa.Array]] = {
+    "money": _money,
+    "rate": lambda v: _money(v, 4),
+    "date": lambda v: pa.array(v, type=pa.date32()),
+    "str": lambda v: pa.array(v, type=pa.string()),
+    "int": lambda v: pa.array(v, type=pa.int64()),
+    "bool": lambda v: pa.array(v, type=pa.bool_()),
+}
+
+
+class _Rows:
+    """Columns filled row by row, each with its kind (money, rate, date, str, int, bool)."""
+
+    def __init__(self, columns: list[tuple[str, str]]):
+        self.columns = columns
+        self.rows: list[tuple[Any, ...]] = []
+
+    def add(self, **row: Any) -> None:
+        self.rows.append(tuple(row.get(name) for name, _ in self.columns))
+
+    def table(self) -> pa.Table:
+        values = list(zip(*self.rows, strict=True)) or [()] * len(self.columns)
+        return pa.table({name: _TYPES[kind](list(column))
+                         for (name, kind), column in zip(self.columns, values, strict=True)})
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _months(raw: Any) -> int | None:
+    try:
+        value = Decimal(str(raw if raw is not None else 1))
+    except ArithmeticError:
+        return None
+    return int(value) if value == value.to_integral_value() else None
+
+
+class _Builder:
+    def __init__(self, fund: Fund, as_of: Date, names: bool):
+        self.fund, self.state, self.as_of, self.names = fund, fund.state, as_of, names
+        self.root = fund.path.resolve().parent
+        self.files: dict[str, str] = {}
+
+    def file(self, filename: str | None) -> str | None:
+        """The entry's file, relative to the ledger's folder (no machine paths in exports)."""
+        if filename is None:
+            return None
+        if filename not in self.files:
+            path = Path(filename)
+            try:
+                self.files[filename] = path.resolve().relative_to(self.root).as_posix()
+            except ValueError:
+                self.files[filename] = path.as_posix()
+        return self.files[filename]
+
+    def where(self, entry: Any) -> dict[str, Any]:
+        """The ``file`` and ``line`` columns of a row read from ``entry``."""
+        meta = getattr(entry, "meta", None) or {}
+        return {"file": self.file(meta.get("filename")), "line": meta.get("lineno")}
+
+    def person(self, value: Any) -> str | None:
+        return _text(value) if self.names else None
+
+    def member_name(self, member_id: str | None) -> str | None:
+        member = self.state.members.get(member_id or "")
+        return member.name if member is not None and self.names else None
+
+    def branch(self, member_id: str | None) -> str | None:
+        member = self.state.members.get(member_id or "")
+        return member.branch if member is not None else None
+
+    def postings(self) -> pa.Table:
+        accounts, cur = self.state.accounts, self.state.currency
+        rows = _Rows([("date", "date"), ("txn", "int"), ("flag", "str"), ("payee", "str"),
+                      ("narration", "str"), ("account", "str"), ("account_name", "str"),
+                      ("role", "str"), ("pool", "str"), ("amount", "money"), ("currency", "str"),
+                      ("member", "str"), ("application", "str"), ("loan", "str"),
+                      ("file", "str"), ("line", "int")])
+        add, person = rows.rows.append, self.person
+        n = -1
+        for entry in self.fund.entries:
+            if not isinstance(entry, Transaction):
+                continue
+            n += 1
+            if entry.date > self.as_of:
+                break
+            filename = self.file(entry.meta.get("filename"))
+            payee = person(entry.payee)
+            for posting in entry.postings:
+                units = posting.units
+                if units is None or units.number is None:
+                    continue
+                info = accounts.get(posting.account)
+                role = info.role if info is not None else role_of(posting.account)
+                loan = loan_id_of(posting.account) if role is Role.LOAN and units.currency == cur else None
+                # in column order: date, txn, flag, payee, narration, account, account_name, role,
+                # pool, amount, currency, member, application, loan, file, line
+                add((entry.date, n, entry.flag, payee, entry.narration, posting.account,
+                     info.title if info is not None else None, role and role.value,
+                     info.pool.value if info is not None and info.pool is not None else None,
+                     units.number, units.currency, _text(meta_of(entry, posting, "member")),
+                     _text(meta_of(entry, posting, "application")), loan, filename,
+                     (posting.meta or entry.meta).get("lineno")))
+        return rows.table()
+
+    def donations(self) -> pa.Table:
+        rows = _Rows([("date", "date"), ("account", "str"), ("account_name", "str"), ("pool", "str"),
+                      ("amount", "money"), ("campaign", "str"), ("donor", "str"),
+                      ("fiscal", "bool"), ("interest", "bool"), ("narration", "str"),
+                      ("file", "str"), ("line", "int")])
+        for inflow in self._upto(self.state.inflows):
+            info = self.state.accounts.get(inflow.account)
+            rows.add(date=inflow.date, account=inflow.account, account_name=info and info.title,
+                     pool=inflow.pool.value, amount=inflow.amount, campaign=inflow.campaign,
+                     donor=self.person(inflow.donor), fiscal=bool(info and info.fiscal),
+                     interest=bool(info and info.interest), narration=inflow.entry.narration,
+                     **self.where(inflow.entry))
+        return rows.table()
+
+    def relief(self) -> pa.Table:
+        rows = _Rows([("date", "date"), ("account", "str"), ("account_name", "str"), ("kind", "str"),
+                      ("amount", "money"), ("member", "str"), ("member_name", "str"),
+                      ("branch", "str"), ("application", "str"), ("months", "int"),
+                      ("child", "str"), ("narration", "str"), ("file", "str"), ("line", "int")])
+        for r in self._upto(self.state.relief):
+            info = self.state.accounts.get(r.account)
+            rows.add(date=r.date, account=r.account, account_name=info and info.title, kind=r.kind,
+                     amount=r.amount, member=r.member_id, member_name=self.member_name(r.member_id),
+                     branch=self.branch(r.member_id), application=r.application_id,
+                     months=_months(r.months) if r.kind == "Subsidy" else None,
+                     child=self.person(r.child), narration=r.entry.narration,
+                     **self.where(r.entry))
+        return rows.table()
+
+    def _disbursed(self) -> list[Any]:
+        loans = [ln for ln in self.state.loans.values()
+                 if ln.disbursed_on is not None and ln.disbursed_on <= self.as_of]
+        return sorted(loans, key=lambda ln: (ln.disbursed_on, ln.id))
+
+    def loans(self) -> pa.Table:
+        rows = _Rows([("id", "str"), ("account", "str"), ("member", "str"), ("member_name", "str"),
+                      ("branch", "str"), ("application", "str"), ("disbursed", "date"),
+                      ("principal", "money"), ("rate", "rate"), ("guarantor", "str"),
+                      ("due", "date"), ("due_in_force", "date"), ("rescheduled", "bool"),
+                      ("repaid", "money"), ("written_off", "money"), ("interest", "money"),
+                      ("outstanding", "money"), ("status", "str"), ("days_past_due", "int"),
+                      ("aging", "str")])
+        day = self.as_of
+        for loan in self._disbursed():
+            days = loan.days_past_due(day)
+            rows.add(id=loan.id, account=loan.account, member=loan.member_id,
+                     member_name=self.member_name(loan.member_id), branch=self.branch(loan.member_id),
+                     application=loan.application_id, disbursed=loan.disbursed_on,
+                     principal=loan.principal, rate=loan.rate, guarantor=self.person(loan.guarantor),
+                     due=loan.due, due_in_force=loan.due_on(day),
+                     rescheduled=any(when <= day for when, _, _ in loan.reschedules),
+                     repaid=loan.repaid_on(day), written_off=loan.written_off_on(day),
+                     interest=loan.interest_on(day), outstanding=loan.balance_on(day),
+                     status=loan.status_on(day), days_past_due=days, aging=aging_bucket(days))
+        return rows.table()
+
+    def loan_moves(self) -> pa.Table:
+        rows = _Rows([("date", "date"), ("loan", "str"), ("kind", "str"), ("amount", "money"),
+                      ("interest", "money"), ("file", "str"), ("line", "int")])
+        moves = [(m, loan.id) for loan in self.state.loans.values() for m in loan.moves
+                 if m.date <= self.as_of]
+        moves.sort(key=lambda x: (x[0].date, x[1], x[0].entry.meta.get("lineno", 0)))
+        for move, loan_id in moves:
+            rows.add(date=move.date, loan=loan_id, kind=move.kind, amount=move.amount,
+                     interest=move.interest, **self.where(move.entry))
+        return rows.table()
+
+    def applications(self) -> pa.Table:
+        rows = _Rows([("id", "str"), ("member", "str"), ("member_name", "str"), ("branch", "str"),
+                      ("kind", "str"), ("date", "date"), ("amount", "money"), ("purpose", "str"),
+                      ("steps", "str"), ("approved", "money"), ("approved_on", "date"),
+                      ("rejected_on", "date"), ("paid", "money"), ("status", "str")])
+        day = self.as_of
+        apps = sorted((a for a in self.state.applications.values() if a.date <= day),
+                      key=lambda a: (a.date, a.id))
+        for app in apps:
+            approvals = [(when, amount) for when, amount, _ in app.approvals if when <= day]
+            rejected = app.rejected()
+            rejected_on = rejected.date if rejected is not None and rejected.date <= day else None
+            paid = app.paid(day)
+            status = ("rejected" if rejected_on else "paid" if paid > 0 else
+                      "approved" if approvals else "pending")
+            rows.add(id=app.id, member=app.member_id, member_name=self.member_name(app.member_id),
+                     branch=self.branch(app.member_id), kind=app.kind, date=app.date,
+                     amount=app.amount, purpose=app.purpose,
+                     steps=" ".join(s.name for s in app.steps if s.date <= day),
+                     approved=approvals[-1][1] if approvals else None,
+                     approved_on=approvals[-1][0] if approvals else None,
+                     rejected_on=rejected_on, paid=paid, status=status)
+        return rows.table()
+
+    def members(self) -> pa.Table:
+        rows = _Rows([("id", "str"), ("name", "str"), ("contact", "str"), ("branch", "str"),
+                      ("category", "str"), ("registered", "date"), ("exited", "date"),
+                      ("exit_reason", "str"), ("tier", "str"), ("last_review", "date"),
+                      ("eligible", "bool")])
+        day = self.as_of
+        valid = self.state.policy_at(day).review_valid_months
+        for member in sorted((m for m in self.state.members.values() if m.registered <= day),
+                             key=lambda m: (m.registered, m.id)):
+            exited = member.exited if member.exited is not None and member.exited <= day else None
+            review = member.review_on(day)
+            rows.add(id=member.id, name=self.person(member.name), contact=self.person(member.contact),
+                     branch=member.branch, category=member.category, registered=member.registered,
+                     exited=exited, exit_reason=_text(member.exit_reason) if exited else None,
+                     tier=review and review.tier, last_review=review and review.date,
+                     eligible=member.ineligibility(day, valid) is None)
+        return rows.table()
+
+    def releases(self) -> pa.Table:
+        rows = _Rows([("date", "date"), ("amount", "money"), ("minutes", "str"),
+                      ("file", "str"), ("line", "int")])
+        for day, amount, entry in self.state.releases:
+            if day <= self.as_of:
+                rows.add(date=day, amount=amount, minutes=_text(entry.meta.get("minutes")),
+                         **self.where(entry))
+        return rows.table()
+
+    def year_ends(self) -> Iterator[tuple[int, Date]]:
+        """Each year the books were kept in, up to ``as_of``, with the day its figures stand at."""
+        first, last = self.state.first_day, self.state.last_day
+        if first is None or first > self.as_of:
+            return
+        for year in range(first.year, min(last.year, self.as_of.year) + 1):
+            yield year, min(Date(year, 12, 31), self.as_of)
+
+    def positions(self) -> pa.Table:
+        rows = _Rows([("year", "int"), ("as_of", "date"), ("cash", "money"),
+                      ("loans_outstanding", "money"), ("principal", "money"), ("spendable", "money")])
+        for year, day in self.year_ends():
+            pos = self.state.position(day)
+            rows.add(year=year, as_of=day, cash=pos.cash, loans_outstanding=pos.loans_outstanding,
+                     principal=pos.principal, spendable=pos.spendable)
+        return rows.table()
+
+    def loan_years(self) -> pa.Table:
+        """Each loan at the end of every year it was outstanding in (its status then)."""
+        rows = _Rows([("year", "int"), ("as_of", "date"), ("loan", "str"), ("member", "str"),
+                      ("branch", "str"), ("disbursed", "date"), ("principal", "money"),
+                      ("due_in_force", "date"), ("repaid", "money"), ("written_off", "money"),
+                      ("outstanding", "money"), ("status", "str"), ("days_past_due", "int")])
+        loans = self._disbursed()
+        for year, day in self.year_ends():
+            start = Date(year, 1, 1)
+            for loan in loans:
+                if loan.disbursed_on > day:
+                    break
+                if loan.disbursed_on < start and loan.balance_on(start - datetime.timedelta(1)) <= 0:
+                    continue  # settled before the year began
+                rows.add(year=year, as_of=day, loan=loan.id, member=loan.member_id,
+                         branch=self.branch(loan.member_id), disbursed=loan.disbursed_on,
+                         principal=loan.principal, due_in_force=loan.due_on(day),
+                         repaid=loan.repaid_on(day), written_off=loan.written_off_on(day),
+                         outstanding=loan.balance_on(day), status=loan.status_on(day),
+                         days_past_due=loan.days_past_due(day))
+        return rows.table()
+
+    def _upto(self, records: list[Any]) -> Iterator[Any]:
+        for record in records:
+            if record.date <= self.as_of:
+                yield record
+
+
+def tables(fund: Fund, as_of: Date | None = None, names: bool = False) -> dict[str, pa.Table]:
+    """Every table of ``TABLES`` as an Arrow table, as of the end of ``as_of`` (default today)."""
+    as_of = as_of or datetime.date.today()
+    builder = _Builder(fund, as_of, names)
+    collecting = gc.isenabled()
+    gc.disable()  # millions of row tuples and no cycles: collections would only slow it (~30%)
+    try:
+        out = {name: getattr(builder, name)() for name in TABLES}
+    finally:
+        if collecting:
+            gc.enable()
+    meta = {"fundledger.title": fund.title, "fundledger.currency": fund.currency,
+            "fundledger.as_of": as_of.isoformat(), "fundledger.names": str(names).lower()}
+    return {name: table.replace_schema_metadata({**(table.schema.metadata or {}), **meta})
+            for name, table in out.items()}
+
+
+def to_pandas(table: pa.Table) -> pd.DataFrame:
+    """A DataFrame whose every column keeps its Arrow type (decimals stay exact)."""
+    return table.to_pandas(types_mapper=pd.ArrowDtype)
+
+
+@dataclass
+class Frames:
+    """The fund's tables as DataFrames (``fund.frames()``); see ``TABLES`` and docs/ANALYSTS.md."""
+
+    as_of: Date
+    names: bool
+    postings: pd.DataFrame
+    donations: pd.DataFrame  # every inflow from a source: donations, dues, grants, interest
+    relief: pd.DataFrame
+    loans: pd.DataFrame
+    loan_moves: pd.DataFrame
+    applications: pd.DataFrame
+    members: pd.DataFrame
+    releases: pd.DataFrame
+    positions: pd.DataFrame  # the position at each year end
+    loan_years: pd.DataFrame  # each loan at each year end it was outstanding in
+
+    def items(self) -> Iterator[tuple[str, pd.DataFrame]]:
+        for name in TABLES:
+            yield name, getattr(self, name)
+
+
+def frames(fund: Fund, as_of: Date | None = None, names: bool = False) -> Frames:
+    as_of = as_of or datetime.date.today()
+    built = tables(fund, as_of, names)
+    return Frames(as_of, names, **{name: to_pandas(table) for name, table in built.items()})
