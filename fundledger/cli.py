@@ -21,6 +21,7 @@ from beancount.parser import printer
 
 from . import reports
 from .fund import Fund, LedgerNotFound, load
+from .gcpause import paused
 from .i18n import Words
 from .money import fmt
 from .table import render
@@ -84,7 +85,15 @@ class InputError(click.ClickException):
     exit_code = 2
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group; each command runs with the cyclic collector paused (``gcpause``)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with paused():
+            return super().invoke(ctx)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="fundledger")
 def main() -> None:
     """困难党员帮扶基金账本工具 (fund ledger tools for hardship-assistance funds)."""

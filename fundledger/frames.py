@@ -12,7 +12,6 @@ payees, donors, guarantors, contacts, children) are left out unless ``names=True
 from __future__ import annotations
 
 import datetime
-import gc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,8 +23,8 @@ import pyarrow as pa
 from beancount.core.data import Transaction
 
 from .accounts import Role, loan_id_of, role_of
+from .gcpause import paused
 from .reports import aging_bucket
-from .state import meta_of
 
 if TYPE_CHECKING:
     from .fund import Fund
@@ -75,15 +74,23 @@ _TYPES: dict[str, Callable[[list[Any]], pa.Array]] = {
 }
 
 
+POSTING_COLUMNS = [("date", "date"), ("txn", "int"), ("flag", "str"), ("payee", "str"),
+                   ("narration", "str"), ("account", "str"), ("account_name", "str"),
+                   ("role", "str"), ("pool", "str"), ("amount", "money"), ("currency", "str"),
+                   ("member", "str"), ("application", "str"), ("loan", "str"),
+                   ("file", "str"), ("line", "int")]
+
+
 class _Rows:
     """Columns filled row by row, each with its kind (money, rate, date, str, int, bool)."""
 
     def __init__(self, columns: list[tuple[str, str]]):
         self.columns = columns
+        self.names = [name for name, _ in columns]
         self.rows: list[tuple[Any, ...]] = []
 
     def add(self, **row: Any) -> None:
-        self.rows.append(tuple(row.get(name) for name, _ in self.columns))
+        self.rows.append(tuple(map(row.get, self.names)))
 
     def table(self) -> pa.Table:
         values = list(zip(*self.rows, strict=True)) or [()] * len(self.columns)
@@ -138,13 +145,22 @@ class _Builder:
         return member.branch if member is not None else None
 
     def postings(self) -> pa.Table:
-        accounts, cur = self.state.accounts, self.state.currency
-        rows = _Rows([("date", "date"), ("txn", "int"), ("flag", "str"), ("payee", "str"),
-                      ("narration", "str"), ("account", "str"), ("account_name", "str"),
-                      ("role", "str"), ("pool", "str"), ("amount", "money"), ("currency", "str"),
-                      ("member", "str"), ("application", "str"), ("loan", "str"),
-                      ("file", "str"), ("line", "int")])
-        add, person = rows.rows.append, self.person
+        """Every posting up to ``as_of``. The one table as long as the ledger, so it is filled
+        column by column: what a transaction or an account shows is kept once, and repeated
+        for each of its postings by Arrow (``take``)."""
+        accounts, cur, names = self.state.accounts, self.state.currency, self.names
+        per_txn: dict[str, list[Any]] = {"date": [], "txn": [], "flag": [], "payee": [],
+                                         "narration": [], "file": []}
+        per_account: dict[str, list[Any]] = {"account": [], "account_name": [], "role": [],
+                                             "pool": []}
+        own: dict[str, list[Any]] = {"amount": [], "currency": [], "member": [],
+                                     "application": [], "loan": [], "line": []}
+        t_date, t_txn, t_flag, t_payee, t_narration, t_file = (v.append for v in per_txn.values())
+        amount, currency, member, application, loan, line = (v.append for v in own.values())
+        of_txn: list[int] = []
+        of_account: list[int] = []
+        at_txn, at_account = of_txn.append, of_account.append
+        known: dict[str, tuple[int, bool]] = {}  # account -> (its row in per_account, a loan?)
         n = -1
         for entry in self.fund.entries:
             if not isinstance(entry, Transaction):
@@ -152,37 +168,77 @@ class _Builder:
             n += 1
             if entry.date > self.as_of:
                 break
-            filename = self.file(entry.meta.get("filename"))
-            payee = person(entry.payee)
+            emeta = entry.meta
+            row = len(per_txn["txn"])
+            added = False
             for posting in entry.postings:
                 units = posting.units
                 if units is None or units.number is None:
                     continue
-                info = accounts.get(posting.account)
-                role = info.role if info is not None else role_of(posting.account)
-                loan = loan_id_of(posting.account) if role is Role.LOAN and units.currency == cur else None
-                # in column order: date, txn, flag, payee, narration, account, account_name, role,
-                # pool, amount, currency, member, application, loan, file, line
-                add((entry.date, n, entry.flag, payee, entry.narration, posting.account,
-                     info.title if info is not None else None, role and role.value,
-                     info.pool.value if info is not None and info.pool is not None else None,
-                     units.number, units.currency, _text(meta_of(entry, posting, "member")),
-                     _text(meta_of(entry, posting, "application")), loan, filename,
-                     (posting.meta or entry.meta).get("lineno")))
-        return rows.table()
+                added = True
+                name = posting.account
+                seen = known.get(name)
+                if seen is None:
+                    seen = known[name] = self._account_row(name, per_account, accounts)
+                pmeta = posting.meta
+                at_txn(row)
+                at_account(seen[0])
+                amount(units.number)
+                currency(units.currency)
+                member(_text(pmeta["member"] if pmeta and "member" in pmeta else emeta.get("member")))
+                application(_text(pmeta["application"] if pmeta and "application" in pmeta
+                                  else emeta.get("application")))
+                loan(loan_id_of(name) if seen[1] and units.currency == cur else None)
+                line((pmeta or emeta).get("lineno"))
+            if added:
+                t_date(entry.date)
+                t_txn(n)
+                t_flag(entry.flag)
+                t_payee(_text(entry.payee) if names else None)
+                t_narration(entry.narration)
+                t_file(self.file(emeta.get("filename")))
+        kinds = dict(POSTING_COLUMNS)
+        txns = pa.array(of_txn, type=pa.int64())
+        accts = pa.array(of_account, type=pa.int64())
+        columns = {name: _TYPES[kinds[name]](values).take(txns) for name, values in per_txn.items()}
+        columns.update({name: _TYPES[kinds[name]](values).take(accts)
+                        for name, values in per_account.items()})
+        columns.update({name: _TYPES[kinds[name]](values) for name, values in own.items()})
+        return pa.table({name: columns[name] for name, _ in POSTING_COLUMNS})
+
+    @staticmethod
+    def _account_row(name: str, rows: dict[str, list[Any]], accounts: dict[str, Any]
+                     ) -> tuple[int, bool]:
+        info = accounts.get(name)
+        role = info.role if info is not None else role_of(name)
+        rows["account"].append(name)
+        rows["account_name"].append(info.title if info is not None else None)
+        rows["role"].append(role and role.value)
+        rows["pool"].append(info.pool.value if info is not None and info.pool is not None else None)
+        return len(rows["account"]) - 1, role is Role.LOAN
 
     def donations(self) -> pa.Table:
+        """Every inflow up to ``as_of`` (a row per donor and drive: long, so rows are tuples
+        in column order, with what each account shows worked out once)."""
         rows = _Rows([("date", "date"), ("account", "str"), ("account_name", "str"), ("pool", "str"),
                       ("amount", "money"), ("campaign", "str"), ("donor", "str"),
                       ("fiscal", "bool"), ("interest", "bool"), ("narration", "str"),
                       ("file", "str"), ("line", "int")])
-        for inflow in self._upto(self.state.inflows):
-            info = self.state.accounts.get(inflow.account)
-            rows.add(date=inflow.date, account=inflow.account, account_name=info and info.title,
-                     pool=inflow.pool.value, amount=inflow.amount, campaign=inflow.campaign,
-                     donor=self.person(inflow.donor), fiscal=bool(info and info.fiscal),
-                     interest=bool(info and info.interest), narration=inflow.entry.narration,
-                     **self.where(inflow.entry))
+        add, accounts, names, file, as_of = rows.rows.append, self.state.accounts, self.names, \
+            self.file, self.as_of
+        shown: dict[str, tuple[str | None, bool, bool]] = {}
+        for inflow in self.state.inflows:
+            if inflow.date > as_of:
+                continue
+            about = shown.get(inflow.account)
+            if about is None:
+                info = accounts.get(inflow.account)
+                about = shown[inflow.account] = (info and info.title, bool(info and info.fiscal),
+                                                 bool(info and info.interest))
+            meta = inflow.entry.meta
+            add((inflow.date, inflow.account, about[0], inflow.pool.value, inflow.amount,
+                 inflow.campaign, _text(inflow.donor) if names else None, about[1], about[2],
+                 inflow.entry.narration, file(meta.get("filename")), meta.get("lineno")))
         return rows.table()
 
     def relief(self) -> pa.Table:
@@ -338,13 +394,8 @@ def tables(fund: Fund, as_of: Date | None = None, names: bool = False) -> dict[s
     """Every table of ``TABLES`` as an Arrow table, as of the end of ``as_of`` (default today)."""
     as_of = as_of or datetime.date.today()
     builder = _Builder(fund, as_of, names)
-    collecting = gc.isenabled()
-    gc.disable()  # millions of row tuples and no cycles: collections would only slow it (~30%)
-    try:
+    with paused():  # millions of row tuples and no cycles: collections would only slow it (~30%)
         out = {name: getattr(builder, name)() for name in TABLES}
-    finally:
-        if collecting:
-            gc.enable()
     meta = {"fundledger.title": fund.title, "fundledger.currency": fund.currency,
             "fundledger.as_of": as_of.isoformat(), "fundledger.names": str(names).lower()}
     return {name: table.replace_schema_metadata({**(table.schema.metadata or {}), **meta})
@@ -381,4 +432,5 @@ class Frames:
 def frames(fund: Fund, as_of: Date | None = None, names: bool = False) -> Frames:
     as_of = as_of or datetime.date.today()
     built = tables(fund, as_of, names)
-    return Frames(as_of, names, **{name: to_pandas(table) for name, table in built.items()})
+    with paused():
+        return Frames(as_of, names, **{name: to_pandas(table) for name, table in built.items()})

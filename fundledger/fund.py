@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from beancount import loader
 
 from .errors import FundError
+from .gcpause import paused
 from .plugin import currency_of
 from .policy import Policy
 from .rules import check
@@ -113,8 +114,9 @@ def load(path: str | Path) -> Fund:
     path = Path(path)
     if not path.is_file():
         raise LedgerNotFound(f"找不到账本文件 {path} (ledger file not found)")
-    entries, errors, options = loader.load_file(str(path))
-    state = build_state(entries, currency_of(options))
+    with paused():  # the ledger's objects live as long as the fund: see gcpause
+        entries, errors, options = loader.load_file(str(path))
+        state = build_state(entries, currency_of(options))
     declared = any(name == PLUGIN for name, _ in options.get("plugin", []))
     fund = Fund(path, entries, list(errors), options, state, declared)
     if not declared:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .fund import Fund
+from .gcpause import paused
 from .masking import mask_name
 from .money import ZERO, as_str
 from .reports import position_json
@@ -197,6 +198,11 @@ def beneficiaries(state: FundState, year: int) -> list[Beneficiary]:
 def build_notice(fund: Fund, year: int, edition: str = "public") -> Notice:
     if edition not in EDITIONS:
         raise ValueError(f"edition must be one of {EDITIONS}")
+    with paused():
+        return _build_notice(fund, year, edition)
+
+
+def _build_notice(fund: Fund, year: int, edition: str) -> Notice:
     state = fund.state
     this, last = year_figures(state, year), year_figures(state, year - 1)
     accounts = set(this.raised) | set(last.raised) | set(this.relief) | set(last.relief)

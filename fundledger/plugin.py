@@ -13,13 +13,15 @@ fault inside it becomes one FL000 error at the entry it was reading.
 
 from __future__ import annotations
 
-import gc
+import sys
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 from beancount.core.data import Custom
 
 from .errors import FundError, internal_error
+from .gcpause import paused
 from .rules import check
 from .state import build_state
 
@@ -42,29 +44,49 @@ def _key_cache_on_code(options_map: dict[str, Any]) -> None:
     # mtimes and sizes. Naming our code's folders there makes an upgraded fundledger miss
     # every cache written by the old one (the cached list is what is checked, so the
     # entries must be real paths whose stat changes, not a name computed from the code).
+    # Only a load that goes through the cache needs them: Fava loads uncached and lists
+    # options["include"] as the ledger's source files, which folders are not.
     include = options_map.get("include")
-    if isinstance(include, list):
+    if isinstance(include, list) and _loading_through_the_cache():
         for path in code_paths():
             if path not in include:
                 include.append(path)
 
 
+def _cache_wrapper_code() -> CodeType | None:
+    """The code of the function beancount's ``pickle_cache_function`` wraps a loader in."""
+    from beancount import loader
+
+    found = [const for const in loader.pickle_cache_function.__code__.co_consts
+             if isinstance(const, CodeType) and const.co_name == "wrapped"]
+    return found[0] if len(found) == 1 else None
+
+
+def _loading_through_the_cache() -> bool:
+    """Whether this plugin runs inside a load whose result beancount may pickle."""
+    wrapper = _cache_wrapper_code()
+    if wrapper is None:  # a beancount we do not know: key the cache all the same
+        return True
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code is wrapper:
+            return True
+        frame = frame.f_back
+    return False
+
+
 def fund_rules(entries: list[Any], options_map: dict[str, Any], config: Any = None
                ) -> tuple[list[Any], list[FundError]]:
-    collecting = gc.isenabled()
-    gc.disable()  # the state makes no cycles; a full collection over the ledger costs ~30%
     try:
-        _key_cache_on_code(options_map)
-        state = build_state(entries, currency_of(options_map))
-        errors = check(state)
-        if state.valueless_customs:  # rare: only then copy the list
-            entries = [_with_values(e) if isinstance(e, Custom) and e.values is None else e
-                       for e in entries]
+        with paused():  # the state makes no cycles; a full collection over the ledger costs ~30%
+            _key_cache_on_code(options_map)
+            state = build_state(entries, currency_of(options_map))
+            errors = check(state)
+            if state.valueless_customs:  # rare: only then copy the list
+                entries = [_with_values(e) if isinstance(e, Custom) and e.values is None else e
+                           for e in entries]
     except Exception as exc:  # noqa: BLE001 - never a traceback at <load>:0
         errors = [internal_error(None, exc)]
-    finally:
-        if collecting:
-            gc.enable()
     return entries, errors
 
 

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import time
+import urllib.parse
 from decimal import Decimal
 from pathlib import Path
 
@@ -379,3 +380,15 @@ def test_guarantors_that_look_like_people_are_masked():
     assert pages.mask_guarantor("王建国", names) == "王*国"
     assert pages.mask_guarantor("阿依古丽·买买提", names) == "阿**丽·买*提"
     assert pages.mask_guarantor(None, names) is None
+
+
+# ---------------------------------------------------------------- Fava's own pages
+
+def test_favas_source_files_are_the_ledgers_files(fava, ledger):
+    # Fava offers options["include"] in its file menu and editor: every one must open
+    body, _ = fava.get("/api/ledger_data")
+    include = json.loads(body)["data"]["options"]["include"]
+    assert sorted(include) == sorted(str(p) for p in fundledger.load(ledger).source_files)
+    for filename in include:
+        body, _ = fava.get("/api/source?filename=" + urllib.parse.quote(filename))
+        assert json.loads(body)["data"]["source"]

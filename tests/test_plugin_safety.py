@@ -118,3 +118,22 @@ def test_cache_is_keyed_on_the_ledger_and_on_fundledgers_code(tmp_path, monkeypa
 def test_the_plugin_names_its_real_code_folders():
     for path in fundledger.plugin.code_paths():
         assert os.path.isdir(path)
+
+
+def test_an_uncached_load_lists_only_the_ledgers_files(tmp_path):
+    # Fava loads with loader._load (no cache) and offers options["include"] as the ledger's
+    # source files: fundledger's code folders must not be among them.
+    ledger = tmp_path / "fund.beancount"
+    ledger.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    _, errors, options = loader._load([(str(ledger), True)], None, None, None)
+    assert errors == []
+    assert options["include"] == [str(ledger)]
+    assert not any(path in options["include"] for path in fundledger.plugin.code_paths())
+
+
+def test_a_cached_load_is_keyed_on_the_code_folders(tmp_path):
+    ledger = tmp_path / "fund.beancount"
+    ledger.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    load = _cached_loader(tmp_path / "cache.pickle")
+    _, _, options = load(str(ledger), None, None, None)
+    assert set(fundledger.plugin.code_paths()) <= set(options["include"])
