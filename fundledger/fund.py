@@ -11,7 +11,7 @@ from beancount import loader
 
 from .errors import FundError
 from .gcpause import paused
-from .plugin import currency_of
+from .plugin import currency_of, handing_over
 from .policy import Policy
 from .rules import check
 from .state import Application, FundState, Inflow, Loan, Member, Position, Relief, build_state
@@ -114,9 +114,10 @@ def load(path: str | Path) -> Fund:
     path = Path(path)
     if not path.is_file():
         raise LedgerNotFound(f"找不到账本文件 {path} (ledger file not found)")
-    with paused():  # the ledger's objects live as long as the fund: see gcpause
+    with paused(), handing_over() as handed:  # paused: the ledger lives as long as the fund
         entries, errors, options = loader.load_file(str(path))
-        state = build_state(entries, currency_of(options))
+        # the plugin's own state when it ran on these very entries; a cache hit ran no plugin
+        state = handed.state_for(entries) or build_state(entries, currency_of(options))
     declared = any(name == PLUGIN for name, _ in options.get("plugin", []))
     fund = Fund(path, entries, list(errors), options, state, declared)
     if not declared:

@@ -13,7 +13,11 @@ fault inside it becomes one FL000 error at the entry it was reading.
 
 from __future__ import annotations
 
+import operator
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from types import CodeType
 from typing import Any
@@ -23,7 +27,7 @@ from beancount.core.data import Custom
 from .errors import FundError, internal_error
 from .gcpause import paused
 from .rules import check
-from .state import build_state
+from .state import FundState, build_state
 
 __plugins__ = ("fund_rules",)
 
@@ -75,6 +79,39 @@ def _loading_through_the_cache() -> bool:
     return False
 
 
+class Handover:
+    """The state the plugin built, for ``fundledger.load`` to reuse instead of building it
+    again: it is the fund's state only if the loader's final entries are, one for one, the
+    entries the plugin returned (no later plugin changed them)."""
+
+    def __init__(self) -> None:
+        self.entries: list[Any] = []
+        self.state: FundState | None = None
+
+    def keep(self, entries: list[Any], state: FundState) -> None:
+        self.entries, self.state = list(entries), state
+
+    def state_for(self, entries: list[Any]) -> FundState | None:
+        if self.state is None or len(entries) != len(self.entries):
+            return None
+        return self.state if all(map(operator.is_, entries, self.entries)) else None
+
+
+_handover: ContextVar[Handover | None] = ContextVar("fundledger_handover", default=None)
+
+
+@contextmanager
+def handing_over() -> Iterator[Handover]:
+    """``with handing_over() as h: loader.load_file(...)``; then ``h.state_for(entries)``.
+    Outside such a block (bean-check, Fava) the plugin keeps nothing."""
+    handover = Handover()
+    token = _handover.set(handover)
+    try:
+        yield handover
+    finally:
+        _handover.reset(token)
+
+
 def fund_rules(entries: list[Any], options_map: dict[str, Any], config: Any = None
                ) -> tuple[list[Any], list[FundError]]:
     try:
@@ -82,9 +119,12 @@ def fund_rules(entries: list[Any], options_map: dict[str, Any], config: Any = No
             _key_cache_on_code(options_map)
             state = build_state(entries, currency_of(options_map))
             errors = check(state)
-            if state.valueless_customs:  # rare: only then copy the list
+            handover = _handover.get()
+            if state.valueless_customs:  # rare: only then copy the list (and build anew in load)
                 entries = [_with_values(e) if isinstance(e, Custom) and e.values is None else e
                            for e in entries]
+            elif handover is not None:
+                handover.keep(entries, state)
     except Exception as exc:  # noqa: BLE001 - never a traceback at <load>:0
         errors = [internal_error(None, exc)]
     return entries, errors

@@ -110,3 +110,36 @@ def test_plugin_line_in_an_included_file_is_warned_about(tmp_path):
                     encoding="utf-8")
     fund = fundledger.load(main)
     assert any("inc.beancount:1" in w for w in fund.warnings)
+
+
+def test_load_reuses_the_plugins_state_only_for_the_same_entries(tmp_path, monkeypatch):
+    import fundledger.fund
+    import fundledger.plugin
+
+    ledger = tmp_path / "fund.beancount"
+    ledger.write_text((Path(__file__).parent / "ledgers" / "spec_example.beancount")
+                      .read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
+    built = []
+    real = fundledger.fund.build_state
+    monkeypatch.setattr(fundledger.fund, "build_state", lambda *a: built.append(1) or real(*a))
+    fund = fundledger.load(ledger)
+    assert built == []  # the plugin's state, built on these very entries
+    assert fund.position(datetime.date(2026, 12, 31)) == real(
+        fund.entries, fund.currency).position(datetime.date(2026, 12, 31))
+
+    # a later plugin that changes the entries: the state is built again from the final ones
+    plugin = tmp_path / "later_plugin.py"
+    plugin.write_text("__plugins__ = ('drop_last',)\n"
+                      "def drop_last(entries, options):\n"
+                      "    return entries[:-1], []\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    ledger.write_text(ledger.read_text(encoding="utf-8") + '\nplugin "later_plugin"\n',
+                      encoding="utf-8")
+    fundledger.load(ledger)
+    assert built == [1]
+
+    # outside fundledger.load (bean-check, Fava) the plugin keeps nothing
+    from beancount import loader
+    loader.load_file(str(ledger))
+    assert fundledger.plugin._handover.get() is None
