@@ -46,14 +46,16 @@ def export_cmd(ledger: str, to: Path, fmt_: str, names: bool,
 
     fund = _open(ledger)
     built = tables(fund, _day(as_of), names)
+    written = []
     try:
         to.mkdir(parents=True, exist_ok=True)
         for name, table in built.items():
             path = to / f"{name}.{fmt_}"
             _write_file(table, path, fmt_)
-            click.echo(f"{path}\t{table.num_rows}")
+            written.append(f"{path}\t{table.num_rows}")
     except OSError as exc:
         raise InputError(f"无法写入 {to}: {exc} (cannot write the export)") from None
+    click.echo("\n".join(written))
     sys.exit(_report_errors(fund))
 
 
