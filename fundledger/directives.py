@@ -45,7 +45,21 @@ _CHECKS = {
     "amount": lambda v: isinstance(v, Amount),
     "date": lambda v: isinstance(v, datetime.date),
 }
-_WHAT = {"id": "编号（字母开头，字母、数字和 -）", "str": "字符串", "amount": "金额", "date": "日期"}
+_WHAT = {"id": "编号（字母开头，字母、数字和 -）", "str": "字符串", "amount": "金额（如 100.00 CNY）",
+         "date": "日期"}
+_WHAT_EN = {"id": "an ID (a letter, then letters, digits or -)", "str": "a string",
+            "amount": "an amount with its currency (e.g. 100.00 CNY)", "date": "a date"}
+
+
+def as_written(value: Any) -> str:
+    """A directive's value as the ledger spells it (not Python's repr)."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, Amount):
+        return f"{value.number} {value.currency}"
+    return str(value)
 
 
 def _shape(entry: Custom, *types: str) -> list[Any]:
@@ -55,11 +69,12 @@ def _shape(entry: Custom, *types: str) -> list[Any]:
         usage = " ".join(f"<{t}>" for t in types)
         raise Malformed(
             f'custom "{entry.type}" 应有 {len(types)} 个值 ({usage})，实有 {len(vals)} 个',
-            f'"{entry.type}" takes {len(types)} values ({usage}), found {len(vals)}')
+            f'"{entry.type}" takes {len(types)} value{"s" if len(types) != 1 else ""} '
+            f'({usage}), found {len(vals)}')
     for val, kind in zip(vals, types, strict=True):
         if not _CHECKS[kind](val):
-            raise Malformed(f'custom "{entry.type}" 的值 {val!r} 应为{_WHAT[kind]}',
-                            f'"{entry.type}" value {val!r} should be a {kind}')
+            raise Malformed(f'custom "{entry.type}" 的值 {as_written(val)} 应为{_WHAT[kind]}',
+                            f'"{entry.type}" value {as_written(val)} should be {_WHAT_EN[kind]}')
     return vals
 
 

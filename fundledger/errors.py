@@ -56,7 +56,15 @@ def fund_error(code: str, detail_zh: str, detail_en: str | None, entry: Any) -> 
     """An error at ``entry``: ``CODE 中文说明 (English summary[: detail])``."""
     english = CODES[code][1] if not detail_en else f"{CODES[code][1]}: {detail_en}"
     meta = getattr(entry, "meta", None) or _NOWHERE
-    return FundError(meta, f"{code} {detail_zh} ({english})", entry)
+    return FundError(meta, f"{code} {detail_zh} ({english})", _printable(entry))
+
+
+def _printable(entry: Any) -> Any:
+    # beancount's printer (bean-check -v, fundledger check -v) iterates a Custom's values:
+    # the parser leaves ``custom "x"`` with none as values=None, which it cannot print.
+    if isinstance(entry, data.Custom) and entry.values is None:
+        return entry._replace(values=[])
+    return entry
 
 
 def internal_error(entry: Any, exc: BaseException) -> FundError:

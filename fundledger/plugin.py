@@ -117,17 +117,32 @@ def fund_rules(entries: list[Any], options_map: dict[str, Any], config: Any = No
     try:
         with paused():  # the state makes no cycles; a full collection over the ledger costs ~30%
             _key_cache_on_code(options_map)
-            state = build_state(entries, currency_of(options_map))
-            errors = check(state)
+            currency = currency_of(options_map)
+            state = build_state(entries, currency)
             handover = _handover.get()
             if state.valueless_customs:  # rare: only then copy the list (and build anew in load)
                 entries = [_with_values(e) if isinstance(e, Custom) and e.values is None else e
                            for e in entries]
-            elif handover is not None:
+            if state.pads:
+                state = build_state(with_padding(entries, options_map), currency)
+            elif handover is not None and not state.valueless_customs:
                 handover.keep(entries, state)
+            errors = check(state)
     except Exception as exc:  # noqa: BLE001 - never a traceback at <load>:0
         errors = [internal_error(None, exc)]
     return entries, errors
+
+
+def with_padding(entries: list[Any], options_map: dict[str, Any]) -> list[Any]:
+    """The entries with the money ``pad`` directives add. beancount runs its pad plugin after
+    every user plugin, so without this the rules would judge a cash account without its
+    padded opening balance, while every report (built on the loaded entries) has it. Only
+    the rules see these transactions; the entries returned to beancount are unchanged, and
+    its own pad plugin reports any problem with a ``pad``."""
+    from beancount.ops import pad
+
+    padded, _ = pad.pad(entries, options_map)
+    return padded
 
 
 def _with_values(entry: Custom) -> Custom:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from beancount.core.data import Close, Custom, Open, Transaction
+from beancount.core.data import Close, Custom, Open, Pad, Transaction
 
 from . import directives as d
 from .accounts import Pool, Role, default_pool, is_fiscal, is_id, loan_id_of, relief_kind, role_of
@@ -349,6 +349,7 @@ class FundState:
     step_names: frozenset[str] = frozenset()
     faults: list[tuple[Any, BaseException]] = field(default_factory=list)
     valueless_customs: int = 0  # ``custom "x"`` with ``values=None`` (the plugin mends them)
+    pads: int = 0  # ``pad`` directives: beancount adds their money after the plugins run
     _days: list[Date] = field(default_factory=list)
     _positions: list[Position] = field(default_factory=list)
 
@@ -395,8 +396,11 @@ class _Builder:
                     self._custom(entry)
                 elif isinstance(entry, Open):
                     self._open(entry)
-                elif isinstance(entry, Close) and entry.account in self.s.accounts:
-                    self.s.accounts[entry.account].closed = entry.date
+                elif isinstance(entry, Close):
+                    if entry.account in self.s.accounts:
+                        self.s.accounts[entry.account].closed = entry.date
+                elif isinstance(entry, Pad):
+                    self.s.pads += 1
             except Exception as exc:  # noqa: BLE001 - a fault names its entry, never escapes
                 self.s.faults.append((entry, exc))
         self._close_day(None)

@@ -123,3 +123,28 @@ def test_tables_line_up_with_chinese_text():
     lines = text.splitlines()
     assert len({width(line) for line in lines}) == 1
     assert width("帮扶") == 4
+
+
+def test_check_verbose_prints_a_directive_without_values(tmp_path):
+    # the parser leaves `custom "member"` with values=None; beancount's printer must still
+    # print the entry behind the FL106 (bean-check -v and check -v), never a traceback
+    path = tmp_path / "novalues.beancount"
+    path.write_text(Path(EXAMPLE).read_text(encoding="utf-8") + '\n2026-07-01 custom "member"\n',
+                    encoding="utf-8")
+    result = run("check", "-v", path)
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert 'FL106 custom "member" 应有 1 个值' in result.stderr
+    assert '"member" takes 1 value (<id>), found 0' in result.stderr
+    assert '2026-07-01 custom "member"' in result.stderr
+
+
+def test_a_value_of_the_wrong_type_is_named_as_written(tmp_path):
+    path = tmp_path / "release.beancount"
+    path.write_text(Path(EXAMPLE).read_text(encoding="utf-8")
+                    + '\n2026-07-01 custom "release" 100\n  minutes: "〔2026〕1号"\n', encoding="utf-8")
+    result = run("check", path)
+    assert result.exit_code == 1
+    assert ('"release" value 100 should be an amount with its currency (e.g. 100.00 CNY)'
+            in result.stderr), result.stderr
+    assert "Decimal(" not in result.stderr

@@ -63,3 +63,21 @@ def test_cash_account_at_exactly_zero_is_clean():
 
 def test_bank_account_overdrawn_by_a_transfer_is_FL501_at_the_transfer():
     assert_fund_errors(ledger(PETTY, top_up("2024-03-01", "70000.00", mark="FL501")), "FL501")
+
+
+PADDED = """
+    2024-01-01 open Assets:Cash:Petty CNY
+      name: "备用金"
+    2024-01-01 open Equity:Opening-Balances CNY
+    2024-01-01 pad Assets:Cash:Petty Equity:Opening-Balances
+    2024-01-02 balance Assets:Cash:Petty 500.00 CNY
+"""
+
+
+def test_money_added_by_pad_counts_for_the_cash_account():
+    # beancount adds pad's money after every plugin; the rules must see it as reports do
+    assert_clean(ledger(PADDED, fee("2024-03-01", "10.00")))
+
+
+def test_spending_more_than_pad_added_is_FL501():
+    assert_fund_errors(ledger(PADDED, fee("2024-03-01", "510.00", mark="FL501")), "FL501")
