@@ -163,7 +163,13 @@ def read_release(entry: Custom, currency: str) -> Decimal:
 
 def read_policy(entry: Custom) -> tuple[str, Any]:
     vals = values(entry)
-    if len(vals) != 2 or not isinstance(vals[0], str):
+    if len(vals) != 2:
         raise Malformed(f'custom "fund-policy" 应为 "KEY" VALUE 两个值，实有 {len(vals)} 个',
-                        f'"fund-policy" takes "KEY" VALUE, found {len(vals)} values')
+                        f'"fund-policy" takes "KEY" VALUE, found {len(vals)} '
+                        f'value{"s" if len(vals) != 1 else ""}')
+    if not isinstance(vals[0], str):
+        raise Malformed(f'custom "fund-policy" 的第一个值应为政策项名称（字符串，如 "loan-max"），'
+                        f'实为 {as_written(vals[0])}',
+                        f'"fund-policy" takes the key first, as a string such as "loan-max", '
+                        f'found {as_written(vals[0])}')
     return vals[0], vals[1]

@@ -143,9 +143,23 @@ def with_value(policy: Policy, key: str, value: Any) -> Policy:
     try:
         return Policy.model_validate(fields)
     except ValidationError as exc:
-        reason = "; ".join(e["msg"] for e in exc.errors())
-        raise PolicyValueError(f"{key} 的值 {_shown(value)} 无效: {reason}",
-                               f"{key}: {reason}") from None
+        zh, en = zip(*(_reason(e) for e in exc.errors()), strict=True)
+        raise PolicyValueError(f"{key} 的值 {_shown(value)} 无效：{'；'.join(zh)}",
+                               f"{key}: {'; '.join(en)}, found {_shown(value)}") from None
+
+
+# The model's limits, in the fund's words (anything else keeps pydantic's English).
+_REASONS = {
+    "greater_than_equal": ("不能小于 {ge}", "must not be below {ge}"),
+    "less_than_equal": ("不能大于 {le}", "must not be above {le}"),
+}
+
+
+def _reason(error: Any) -> tuple[str, str]:
+    known, ctx = _REASONS.get(error["type"]), error.get("ctx") or {}
+    if known is None:
+        return error["msg"], error["msg"]
+    return known[0].format(**ctx), known[1].format(**ctx)
 
 
 class PolicyTimeline:

@@ -599,7 +599,11 @@ class _Builder:
             s.rejected.append(Rejected("directive", bad.zh, bad.en, entry))
 
     def _policy(self, entry: Custom) -> None:
-        key, value = d.read_policy(entry)
+        try:  # a policy directive of the wrong shape is a bad policy directive too (FL103)
+            key, value = d.read_policy(entry)
+        except d.Malformed as bad:
+            self.s.rejected.append(Rejected("policy", bad.zh, bad.en, entry))
+            return
         if key not in _POLICY_KEYS:
             self.s.rejected.append(Rejected(
                 "policy", f'未知的政策项 "{key}"；可用的有 {", ".join(_POLICY_KEYS)}',

@@ -164,6 +164,32 @@ def test_policy_value_of_the_wrong_type_is_FL103(key, value):
     """), "FL103")
 
 
+@pytest.mark.parametrize("values", [
+    '"loan-max"',                                  # no value
+    '5000 CNY "loan-max"',                         # value first
+    '"steps-loan" "branch-review approve" "x"',    # one value too many
+    '"publicity-days" -3',                         # below the model's limit
+])
+def test_policy_directive_of_the_wrong_shape_is_FL103(values):
+    assert_fund_errors(ledger(f"""
+        2024-01-01 custom "fund-policy" {values} ; FL103
+    """), "FL103")
+
+
+def test_policy_messages_are_in_the_funds_words():
+    from ledgertools import load
+    _, errors, _ = load(ledger("""
+        2024-01-01 custom "fund-policy" "publicity-days" -3
+        2024-01-01 custom "fund-policy" 5000 CNY "loan-max"
+    """))
+    messages = [e.message for e in errors]
+    assert len(messages) == 2 and all(m.startswith("FL103 ") for m in messages)
+    assert any(m.startswith("FL103 publicity-days 的值 -3 无效：不能小于 0") for m in messages)
+    assert all("Input should" not in m and "Decimal(" not in m for m in messages)
+    assert any('takes the key first, as a string such as "loan-max", found 5000 CNY' in m
+               for m in messages)
+
+
 def test_policy_of_every_key_with_right_types_is_clean():
     assert_clean(ledger("""
         2024-01-01 custom "fund-policy" "loan-max" 6000 CNY
