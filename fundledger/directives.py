@@ -113,6 +113,11 @@ def read_member(entry: Custom) -> MemberDecl:
 
 
 def read_review(entry: Custom) -> tuple[str, str]:
+    vals = entry.values  # reviews are most of a ledger's directives: the plain case first
+    if vals is not None and len(vals) == 2:
+        mid, tier = vals[0].value, vals[1].value
+        if tier in TIERS and is_id(mid):
+            return mid, tier
     mid, tier = _shape(entry, "id", "str")
     if tier not in TIERS:
         raise Malformed(f"审核等级应为 {'/'.join(TIERS)} 之一，实为 \"{tier}\"",
@@ -143,6 +148,9 @@ def read_apply(entry: Custom, currency: str) -> ApplyDecl:
 
 
 def read_step(entry: Custom) -> str:
+    vals = entry.values  # steps are the other many: the plain case first
+    if vals is not None and len(vals) == 1 and is_id(vals[0].value):
+        return vals[0].value
     return _shape(entry, "id")[0]
 
 

@@ -56,12 +56,13 @@ def fund_error(code: str, detail_zh: str, detail_en: str | None, entry: Any) -> 
     """An error at ``entry``: ``CODE 中文说明 (English summary[: detail])``."""
     english = CODES[code][1] if not detail_en else f"{CODES[code][1]}: {detail_en}"
     meta = getattr(entry, "meta", None) or _NOWHERE
-    return FundError(meta, f"{code} {detail_zh} ({english})", _printable(entry))
+    return FundError(meta, f"{code} {detail_zh} ({english})", with_values(entry))
 
 
-def _printable(entry: Any) -> Any:
-    # beancount's printer (bean-check -v, fundledger check -v) iterates a Custom's values:
-    # the parser leaves ``custom "x"`` with none as values=None, which it cannot print.
+def with_values(entry: Any) -> Any:
+    """``entry``, but a ``custom "x"`` written with no values gets an empty list: the parser
+    leaves it ``values=None``, on which beancount's printer (bean-check -v) and its own pad
+    plugin fail. Any other entry is returned as it is."""
     if isinstance(entry, data.Custom) and entry.values is None:
         return entry._replace(values=[])
     return entry

@@ -145,22 +145,13 @@ class _Builder:
         return member.branch if member is not None else None
 
     def postings(self) -> pa.Table:
-        """Every posting up to ``as_of``. The one table as long as the ledger, so it is filled
-        column by column: what a transaction or an account shows is kept once, and repeated
-        for each of its postings by Arrow (``take``)."""
+        """Every posting up to ``as_of``: the one table as long as the ledger, so it is filled
+        column by column, with what it shows of each account worked out once per account."""
         accounts, cur, names = self.state.accounts, self.state.currency, self.names
-        per_txn: dict[str, list[Any]] = {"date": [], "txn": [], "flag": [], "payee": [],
-                                         "narration": [], "file": []}
-        per_account: dict[str, list[Any]] = {"account": [], "account_name": [], "role": [],
-                                             "pool": []}
-        own: dict[str, list[Any]] = {"amount": [], "currency": [], "member": [],
-                                     "application": [], "loan": [], "line": []}
-        t_date, t_txn, t_flag, t_payee, t_narration, t_file = (v.append for v in per_txn.values())
-        amount, currency, member, application, loan, line = (v.append for v in own.values())
-        of_txn: list[int] = []
-        of_account: list[int] = []
-        at_txn, at_account = of_txn.append, of_account.append
-        known: dict[str, tuple[int, bool]] = {}  # account -> (its row in per_account, a loan?)
+        cols: dict[str, list[Any]] = {name: [] for name, _ in POSTING_COLUMNS}
+        (date, txn, flag, payee, narration, account, account_name, role, pool, amount, currency,
+         member, application, loan, file, line) = (cols[name].append for name, _ in POSTING_COLUMNS)
+        shown: dict[str, tuple[str | None, str | None, str | None, bool]] = {}
         n = -1
         for entry in self.fund.entries:
             if not isinstance(entry, Transaction):
@@ -169,53 +160,40 @@ class _Builder:
             if entry.date > self.as_of:
                 break
             emeta = entry.meta
-            row = len(per_txn["txn"])
-            added = False
+            filename = self.file(emeta.get("filename"))
+            who = _text(entry.payee) if names else None
             for posting in entry.postings:
                 units = posting.units
                 if units is None or units.number is None:
                     continue
-                added = True
                 name = posting.account
-                seen = known.get(name)
-                if seen is None:
-                    seen = known[name] = self._account_row(name, per_account, accounts)
+                about = shown.get(name)
+                if about is None:
+                    info = accounts.get(name)
+                    kind = info.role if info is not None else role_of(name)
+                    about = shown[name] = (
+                        info.title if info is not None else None, kind and kind.value,
+                        info.pool.value if info is not None and info.pool is not None else None,
+                        kind is Role.LOAN)
                 pmeta = posting.meta
-                at_txn(row)
-                at_account(seen[0])
+                date(entry.date)
+                txn(n)
+                flag(entry.flag)
+                payee(who)
+                narration(entry.narration)
+                account(name)
+                account_name(about[0])
+                role(about[1])
+                pool(about[2])
                 amount(units.number)
                 currency(units.currency)
                 member(_text(pmeta["member"] if pmeta and "member" in pmeta else emeta.get("member")))
                 application(_text(pmeta["application"] if pmeta and "application" in pmeta
                                   else emeta.get("application")))
-                loan(loan_id_of(name) if seen[1] and units.currency == cur else None)
+                loan(loan_id_of(name) if about[3] and units.currency == cur else None)
+                file(filename)
                 line((pmeta or emeta).get("lineno"))
-            if added:
-                t_date(entry.date)
-                t_txn(n)
-                t_flag(entry.flag)
-                t_payee(_text(entry.payee) if names else None)
-                t_narration(entry.narration)
-                t_file(self.file(emeta.get("filename")))
-        kinds = dict(POSTING_COLUMNS)
-        txns = pa.array(of_txn, type=pa.int64())
-        accts = pa.array(of_account, type=pa.int64())
-        columns = {name: _TYPES[kinds[name]](values).take(txns) for name, values in per_txn.items()}
-        columns.update({name: _TYPES[kinds[name]](values).take(accts)
-                        for name, values in per_account.items()})
-        columns.update({name: _TYPES[kinds[name]](values) for name, values in own.items()})
-        return pa.table({name: columns[name] for name, _ in POSTING_COLUMNS})
-
-    @staticmethod
-    def _account_row(name: str, rows: dict[str, list[Any]], accounts: dict[str, Any]
-                     ) -> tuple[int, bool]:
-        info = accounts.get(name)
-        role = info.role if info is not None else role_of(name)
-        rows["account"].append(name)
-        rows["account_name"].append(info.title if info is not None else None)
-        rows["role"].append(role and role.value)
-        rows["pool"].append(info.pool.value if info is not None and info.pool is not None else None)
-        return len(rows["account"]) - 1, role is Role.LOAN
+        return pa.table({name: _TYPES[kind](cols[name]) for name, kind in POSTING_COLUMNS})
 
     def donations(self) -> pa.Table:
         """Every inflow up to ``as_of`` (a row per donor and drive: long, so rows are tuples

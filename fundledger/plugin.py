@@ -22,9 +22,7 @@ from pathlib import Path
 from types import CodeType
 from typing import Any
 
-from beancount.core.data import Custom
-
-from .errors import FundError, internal_error
+from .errors import FundError, internal_error, with_values
 from .gcpause import paused
 from .rules import check
 from .state import FundState, build_state
@@ -121,8 +119,7 @@ def fund_rules(entries: list[Any], options_map: dict[str, Any], config: Any = No
             state = build_state(entries, currency)
             handover = _handover.get()
             if state.valueless_customs:  # rare: only then copy the list (and build anew in load)
-                entries = [_with_values(e) if isinstance(e, Custom) and e.values is None else e
-                           for e in entries]
+                entries = [with_values(e) for e in entries]
             if state.pads:
                 state = build_state(with_padding(entries, options_map), currency)
             elif handover is not None and not state.valueless_customs:
@@ -143,9 +140,3 @@ def with_padding(entries: list[Any], options_map: dict[str, Any]) -> list[Any]:
 
     padded, _ = pad.pad(entries, options_map)
     return padded
-
-
-def _with_values(entry: Custom) -> Custom:
-    # beancount's own pad plugin crashes on ``custom "x"`` with no values (values=None);
-    # the directive is already reported as FL106, so give it an empty list instead.
-    return entry._replace(values=[])

@@ -17,7 +17,7 @@ from typing import Any
 from beancount.core.data import Close, Custom, Open, Pad, Transaction
 
 from . import directives as d
-from .accounts import Pool, Role, default_pool, is_fiscal, is_id, loan_id_of, relief_kind, role_of
+from .accounts import Pool, Role, default_pool, is_fiscal, loan_id_of, relief_kind, role_of
 from .gcpause import paused
 from .money import ZERO
 from .policy import KINDS as POLICY_KINDS
@@ -396,9 +396,8 @@ class _Builder:
                     self._custom(entry)
                 elif isinstance(entry, Open):
                     self._open(entry)
-                elif isinstance(entry, Close):
-                    if entry.account in self.s.accounts:
-                        self.s.accounts[entry.account].closed = entry.date
+                elif isinstance(entry, Close) and entry.account in self.s.accounts:
+                    self.s.accounts[entry.account].closed = entry.date
                 elif isinstance(entry, Pad):
                     self.s.pads += 1
             except Exception as exc:  # noqa: BLE001 - a fault names its entry, never escapes
@@ -576,7 +575,7 @@ class _Builder:
                     s.applications[decl.id] = Application(decl.id, decl.member_id, decl.kind,
                                                           decl.amount, decl.purpose, entry.date, entry)
             elif kind == "review":
-                mid, tier = _read_review(entry)
+                mid, tier = d.read_review(entry)
                 s.refs.append(Ref("review", mid, entry.date, entry, tier))
             elif kind == "exit":
                 s.refs.append(Ref("exit", d.read_exit(entry), entry.date, entry))
@@ -623,7 +622,7 @@ class _Builder:
         for entry in self.step_candidates:
             if entry.type in s.step_names:
                 try:
-                    s.refs.append(Ref("step", _read_step(entry), entry.date, entry))
+                    s.refs.append(Ref("step", d.read_step(entry), entry.date, entry))
                 except d.Malformed as bad:
                     s.rejected.append(Rejected("directive", bad.zh, bad.en, entry))
         s.refs.sort(key=lambda r: (r.date, r.entry.meta.get("lineno", 0)))
@@ -673,24 +672,6 @@ class _Builder:
 
 
 _POLICY_KEYS = tuple(POLICY_KINDS)
-
-
-# Reviews and workflow steps are most of a ledger's directives: read the plainly well-formed
-# ones directly, and leave everything else to ``directives`` (and its messages).
-def _read_review(entry: Custom) -> tuple[str, str]:
-    vals = entry.values
-    if vals is not None and len(vals) == 2:
-        mid, tier = vals[0].value, vals[1].value
-        if tier in d.TIERS and is_id(mid):
-            return mid, tier
-    return d.read_review(entry)
-
-
-def _read_step(entry: Custom) -> str:
-    vals = entry.values
-    if vals is not None and len(vals) == 1 and is_id(vals[0].value):
-        return vals[0].value
-    return d.read_step(entry)
 
 
 def _as_date(value: Any) -> Date | None:
