@@ -71,11 +71,14 @@ def _json(data: Any) -> str:
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
+    """The rows as CSV, no cell a live formula (SPEC §6, ``spreadsheet.safe_cell``)."""
+    from .spreadsheet import safe_row
+
     out = io.StringIO()
     if rows:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(safe_row(row) for row in rows)
     return out.getvalue()
 
 

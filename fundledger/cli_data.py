@@ -60,6 +60,8 @@ def export_cmd(ledger: str, to: Path, fmt_: str, names: bool,
 
 
 def _write_file(table: Any, path: Path, fmt_: str) -> None:
+    """Parquet keeps every value as the ledger has it (data for programs); CSV is for
+    spreadsheets, so a text that would run as a formula is neutralised (``spreadsheet``)."""
     if fmt_ == "parquet":
         import pyarrow.parquet as pq
 
@@ -67,7 +69,9 @@ def _write_file(table: Any, path: Path, fmt_: str) -> None:
     else:
         import pyarrow.csv as pcsv
 
-        pcsv.write_csv(table, path, pcsv.WriteOptions(quoting_style="needed"))
+        from .spreadsheet import safe_columns
+
+        pcsv.write_csv(safe_columns(table), path, pcsv.WriteOptions(quoting_style="needed"))
 
 
 # ---------------------------------------------------------------- consolidate
@@ -149,12 +153,14 @@ def consolidate(ledgers: list[tuple[str, str]], to: Path, as_of: datetime.date) 
     return [fund for _, fund in funds]
 
 
-# The cross-fund figures, per fund and year. ``used`` is relief paid (the notice's relief
-# total); fees are shown apart. Loans outstanding and overdue stand at each year end (for
+# The cross-fund figures, per fund and year. ``raised`` leaves opening entries out (brought
+# forward, never raised: SPEC §1); ``used`` is relief paid (the notice's relief total); fees
+# are shown apart. Loans outstanding and overdue stand at each year end (for
 # the running year, at --as-of), as ``loans --as-of YYYY-12-31`` shows them.
 CROSS_FUND_SQL = """
 WITH raised AS (
-    SELECT fund, year, sum(amount) AS raised FROM donations GROUP BY fund, year),
+    SELECT fund, year, sum(amount) AS raised FROM donations WHERE opening IS NOT TRUE
+    GROUP BY fund, year),
 used AS (
     SELECT fund, year, sum(amount) AS used, count(DISTINCT member) AS helped
     FROM relief GROUP BY fund, year),
@@ -196,7 +202,8 @@ FROM figures GROUP BY year
 
 # Stand-ins for tables no fund had a row of, with the columns the figures read.
 EMPTY = {
-    "donations": "NULL::VARCHAR AS fund, NULL::INTEGER AS year, NULL::DECIMAL(18,2) AS amount",
+    "donations": "NULL::VARCHAR AS fund, NULL::INTEGER AS year, NULL::DECIMAL(18,2) AS amount, "
+                 "NULL::BOOLEAN AS opening",
     "relief": "NULL::VARCHAR AS fund, NULL::INTEGER AS year, NULL::DECIMAL(18,2) AS amount, "
               "NULL::VARCHAR AS member",
     "postings": "NULL::VARCHAR AS fund, NULL::INTEGER AS year, NULL::DECIMAL(18,2) AS amount, "

@@ -5,8 +5,10 @@
 
 Every table is read from the one fund state (``postings`` from the entries themselves);
 nothing here computes a balance of its own. Money is an Arrow decimal (never a float),
-dates are Arrow ``date32``, accounts carry their Chinese ``name:``. People's names (members,
-payees, donors, guarantors, contacts, children) are left out unless ``names=True``.
+dates are Arrow ``date32``, accounts carry their Chinese ``name:``. Without ``names=True`` the
+tables carry none of the personal texts of SPEC §9 (``privacy.PERSONAL``: names, payees,
+narrations, purposes, children, guarantors, contacts, exit reasons, donors, loan accounts'
+names): they are left out, and a narration is replaced by ``privacy.summary``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 from beancount.core.data import Transaction
 
+from . import privacy
 from .accounts import Role, loan_id_of, role_of
 from .gcpause import paused
 from .reports import aging_bucket
@@ -102,6 +105,11 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+def _day_or_none(value: Any) -> Date | None:
+    """A date column's value: ``disbursed:`` as written may be anything but a date."""
+    return value if isinstance(value, Date) else None
+
+
 def _months(raw: Any) -> int | None:
     try:
         value = Decimal(str(raw if raw is not None else 1))
@@ -134,7 +142,11 @@ class _Builder:
         return {"file": self.file(meta.get("filename")), "line": meta.get("lineno")}
 
     def person(self, value: Any) -> str | None:
-        return _text(value) if self.names else None
+        return privacy.kept(value, self.names)
+
+    def narration(self, entry: Any) -> str | None:
+        """The narration with ``names``; otherwise what kind of transaction it was."""
+        return entry.narration if self.names else privacy.summary(entry, self.state)
 
     def member_name(self, member_id: str | None) -> str | None:
         member = self.state.members.get(member_id or "")
@@ -162,6 +174,7 @@ class _Builder:
             emeta = entry.meta
             filename = self.file(emeta.get("filename"))
             who = _text(entry.payee) if names else None
+            said = entry.narration if names else privacy.summary(entry, self.state)
             for posting in entry.postings:
                 units = posting.units
                 if units is None or units.number is None:
@@ -172,7 +185,8 @@ class _Builder:
                     info = accounts.get(name)
                     kind = info.role if info is not None else role_of(name)
                     about = shown[name] = (
-                        info.title if info is not None else None, kind and kind.value,
+                        privacy.account_title(name, info.title if info is not None else None,
+                                              names), kind and kind.value,
                         info.pool.value if info is not None and info.pool is not None else None,
                         kind is Role.LOAN)
                 pmeta = posting.meta
@@ -180,7 +194,7 @@ class _Builder:
                 txn(n)
                 flag(entry.flag)
                 payee(who)
-                narration(entry.narration)
+                narration(said)
                 account(name)
                 account_name(about[0])
                 role(about[1])
@@ -200,8 +214,8 @@ class _Builder:
         in column order, with what each account shows worked out once)."""
         rows = _Rows([("date", "date"), ("account", "str"), ("account_name", "str"), ("pool", "str"),
                       ("amount", "money"), ("campaign", "str"), ("donor", "str"),
-                      ("fiscal", "bool"), ("interest", "bool"), ("narration", "str"),
-                      ("file", "str"), ("line", "int")])
+                      ("fiscal", "bool"), ("interest", "bool"), ("opening", "bool"),
+                      ("narration", "str"), ("file", "str"), ("line", "int")])
         add, accounts, names, file, as_of = rows.rows.append, self.state.accounts, self.names, \
             self.file, self.as_of
         shown: dict[str, tuple[str | None, bool, bool]] = {}
@@ -216,7 +230,8 @@ class _Builder:
             meta = inflow.entry.meta
             add((inflow.date, inflow.account, about[0], inflow.pool.value, inflow.amount,
                  inflow.campaign, _text(inflow.donor) if names else None, about[1], about[2],
-                 inflow.entry.narration, file(meta.get("filename")), meta.get("lineno")))
+                 bool(getattr(inflow, "opening", False)), self.narration(inflow.entry),
+                 file(meta.get("filename")), meta.get("lineno")))
         return rows.table()
 
     def relief(self) -> pa.Table:
@@ -230,7 +245,7 @@ class _Builder:
                      amount=r.amount, member=r.member_id, member_name=self.member_name(r.member_id),
                      branch=self.branch(r.member_id), application=r.application_id,
                      months=_months(r.months) if r.kind == "Subsidy" else None,
-                     child=self.person(r.child), narration=r.entry.narration,
+                     child=self.person(r.child), narration=self.narration(r.entry),
                      **self.where(r.entry))
         return rows.table()
 
@@ -242,7 +257,7 @@ class _Builder:
     def loans(self) -> pa.Table:
         rows = _Rows([("id", "str"), ("account", "str"), ("member", "str"), ("member_name", "str"),
                       ("branch", "str"), ("application", "str"), ("disbursed", "date"),
-                      ("principal", "money"), ("rate", "rate"), ("guarantor", "str"),
+                      ("opening", "bool"), ("disbursed_original", "date"), ("principal", "money"), ("rate", "rate"), ("guarantor", "str"),
                       ("due", "date"), ("due_in_force", "date"), ("rescheduled", "bool"),
                       ("repaid", "money"), ("written_off", "money"), ("interest", "money"),
                       ("outstanding", "money"), ("status", "str"), ("days_past_due", "int"),
@@ -253,6 +268,8 @@ class _Builder:
             rows.add(id=loan.id, account=loan.account, member=loan.member_id,
                      member_name=self.member_name(loan.member_id), branch=self.branch(loan.member_id),
                      application=loan.application_id, disbursed=loan.disbursed_on,
+                     opening=bool(getattr(loan, "opening", False)),
+                     disbursed_original=_day_or_none(getattr(loan, "disbursed_original", None)),
                      principal=loan.principal, rate=loan.rate, guarantor=self.person(loan.guarantor),
                      due=loan.due, due_in_force=loan.due_on(day),
                      rescheduled=any(when <= day for when, _, _ in loan.reschedules),
@@ -289,7 +306,7 @@ class _Builder:
                       "approved" if approvals else "pending")
             rows.add(id=app.id, member=app.member_id, member_name=self.member_name(app.member_id),
                      branch=self.branch(app.member_id), kind=app.kind, date=app.date,
-                     amount=app.amount, purpose=app.purpose,
+                     amount=app.amount, purpose=self.person(app.purpose),
                      steps=" ".join(s.name for s in app.steps if s.date <= day),
                      approved=approvals[-1][1] if approvals else None,
                      approved_on=approvals[-1][0] if approvals else None,
@@ -309,7 +326,7 @@ class _Builder:
             review = member.review_on(day)
             rows.add(id=member.id, name=self.person(member.name), contact=self.person(member.contact),
                      branch=member.branch, category=member.category, registered=member.registered,
-                     exited=exited, exit_reason=_text(member.exit_reason) if exited else None,
+                     exited=exited, exit_reason=self.person(member.exit_reason) if exited else None,
                      tier=review and review.tier, last_review=review and review.date,
                      eligible=member.ineligibility(day, valid) is None)
         return rows.table()
