@@ -38,7 +38,7 @@ def role_of(account: str) -> Role | None:
     if account.startswith("Assets:Loans:"):
         loan_id = account[len("Assets:Loans:"):]
         return Role.LOAN if is_id(loan_id) and ":" not in loan_id else None
-    if account.startswith("Income:") or account.startswith("Equity:Opening"):
+    if account.startswith("Income:") or is_opening(account):
         return Role.SOURCE
     if account.startswith("Expenses:Relief:"):
         return Role.RELIEF
@@ -47,6 +47,11 @@ def role_of(account: str) -> Role | None:
     if _under(account, "Expenses:Fees"):
         return Role.FEES
     return None
+
+
+def is_opening(account: str) -> bool:
+    """An ``Equity:Opening*`` account: what the fund held before these books began (期初)."""
+    return account.startswith("Equity:Opening")
 
 
 def loan_id_of(account: str) -> str:

@@ -17,7 +17,16 @@ from typing import Any
 from beancount.core.data import Close, Custom, Open, Pad, Transaction
 
 from . import directives as d
-from .accounts import Pool, Role, default_pool, is_fiscal, loan_id_of, relief_kind, role_of
+from .accounts import (
+    Pool,
+    Role,
+    default_pool,
+    is_fiscal,
+    is_opening,
+    loan_id_of,
+    relief_kind,
+    role_of,
+)
 from .gcpause import paused
 from .money import ZERO
 from .policy import KINDS as POLICY_KINDS
@@ -28,6 +37,9 @@ _CASH, _SOURCE, _LOAN, _RELIEF, _FEES, _LOSS = (Role.CASH, Role.SOURCE, Role.LOA
                                                 Role.FEES, Role.LOSS)
 _SPENDABLE = Pool.SPENDABLE
 _LOAN_PREFIX = len("Assets:Loans:")
+# More than 15 integer digits of yuan is beyond any fund (and beyond what sums, rounding and
+# formatting to the fen can carry exactly): such an amount is an error at its line (FL106).
+MAX_AMOUNT = Decimal(10) ** 15
 
 
 def add_months(day: Date, months: int) -> Date:
@@ -66,10 +78,12 @@ class Account:
     first_use: Transaction | None = None  # for accounts used without an ``open``
     fiscal: bool = False  # public money (财政资金)
     interest: bool = False  # the fund's earnings from interest
+    opening: bool = False  # ``Equity:Opening*``: brought forward (期初), never raised
 
     def __post_init__(self) -> None:
         self.fiscal = self.role is Role.SOURCE and is_fiscal(self.name)
         self.interest = self.role is Role.SOURCE and self.name.startswith("Income:Interest")
+        self.opening = self.role is Role.SOURCE and is_opening(self.name)
 
     @property
     def label(self) -> str:
@@ -196,7 +210,13 @@ class LoanMove:
 
 @dataclass
 class Loan:
-    """One loan (有偿扶助), its own account ``Assets:Loans:<ID>``."""
+    """One loan (有偿扶助), its own account ``Assets:Loans:<ID>``.
+
+    An *opening* loan (借款期初余额) was made before these books began and is brought in by an
+    opening entry (the loan account up against ``Equity:Opening*``): ``disbursed_on`` is the
+    opening entry's date, the day these books first hold it, ``principal`` the balance brought
+    in, and ``disbursed_original`` its ``disbursed:`` (the original date) when given.
+    """
 
     id: str
     account: str
@@ -211,6 +231,10 @@ class Loan:
     rate: Decimal | None = None
     rate_raw: Any = None
     due_raw: Any = None
+    opening: bool = False
+    disbursed_original: Date | None = None
+    disbursed_raw: Any = None  # ``disbursed:`` as written (an opening loan's original date)
+    member_raw: Any = None  # an opening loan's ``member:`` as written
     moves: list[LoanMove] = field(default_factory=list)
     reschedules: list[tuple[Date, Date, Custom]] = field(default_factory=list)
     write_offs: list[tuple[Date, Custom]] = field(default_factory=list)  # approvals (核销)
@@ -283,6 +307,7 @@ class Inflow:
     donor: str | None
     campaign: str | None
     entry: Transaction
+    opening: bool = False  # from ``Equity:Opening*``: brought forward, not raised
 
 
 @dataclass(frozen=True)
@@ -293,6 +318,27 @@ class Position:
     loans_outstanding: Decimal = ZERO
     principal: Decimal = ZERO
     spendable: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What one opening entry (期初) brought in, as a change of the position.
+
+    ``principal`` and ``spendable`` are the opening postings by pool, ``loans`` the opening
+    loans; ``cash`` is the rest (brought forward − loans), so cash = principal + spendable −
+    loans holds for the brought-forward figures too.
+    """
+
+    date: Date
+    cash: Decimal
+    loans: Decimal
+    principal: Decimal
+    spendable: Decimal
+    entry: Transaction
+
+    @property
+    def amount(self) -> Decimal:
+        return self.principal + self.spendable
 
 
 @dataclass
@@ -343,6 +389,7 @@ class FundState:
     uses: list[Flow] = field(default_factory=list)  # relief and fees paid, in entry order
     spendable_added: dict[Date, Decimal] = field(default_factory=dict)  # all else, per day
     cash_moves: list[tuple[Date, str, Decimal, Transaction]] = field(default_factory=list)
+    openings: list[Opening] = field(default_factory=list)  # opening entries, in date order
     rejected: list[Rejected] = field(default_factory=list)
     orphans: list[Ref] = field(default_factory=list)  # refer to IDs that exist nowhere
     refs: list[Ref] = field(default_factory=list)
@@ -360,6 +407,31 @@ class FundState:
         """The fund's position at the end of ``as_of``."""
         i = bisect.bisect_right(self._days, as_of)
         return self._positions[i - 1] if i else Position()
+
+    def brought_in(self, first: Date, last: Date) -> Position:
+        """What the opening entries dated ``first`` to ``last`` brought in."""
+        cash = loans = principal = spendable = ZERO
+        for op in self.openings:
+            if first <= op.date <= last:
+                cash += op.cash
+                loans += op.loans
+                principal += op.principal
+                spendable += op.spendable
+        return Position(cash, loans, principal, spendable)
+
+    def brought_forward(self, year: int) -> Decimal:
+        """The opening entries dated in ``year`` (上年结转/期初), in the net assets they add."""
+        pos = self.brought_in(Date(year, 1, 1), Date(year, 12, 31))
+        return pos.principal + pos.spendable
+
+    def year_start(self, year: int) -> Position:
+        """The position at the start of ``year`` (SPEC §7): the end of the year before, plus
+        the opening entries dated in ``year`` — a fund starts the year its books begin with
+        what it brought forward, whatever day that is."""
+        before = self.position(Date(year - 1, 12, 31))
+        new = self.brought_in(Date(year, 1, 1), Date(year, 12, 31))
+        return Position(before.cash + new.cash, before.loans_outstanding + new.loans_outstanding,
+                        before.principal + new.principal, before.spendable + new.spendable)
 
     @property
     def first_day(self) -> Date | None:
@@ -466,6 +538,12 @@ class _Builder:
         loans_here: list[tuple[str, Decimal]] = []
         interest = ZERO
         has_loss = False
+        opening: list[Decimal] | None = None  # [principal, spendable] from Equity:Opening*
+        for posting in entry.postings:
+            units = posting.units
+            if units is not None and units.currency == cur and not -MAX_AMOUNT < units.number < MAX_AMOUNT:
+                self._too_big(entry, posting)
+                return
         for posting in entry.postings:
             units = posting.units
             if units is None or units.currency != cur:
@@ -489,7 +567,11 @@ class _Builder:
                 campaign = pmeta["campaign"] if pmeta and "campaign" in pmeta else emeta.get("campaign")
                 s.inflows.append(Inflow(day, account, info.pool, inflow,
                                         str(donor) if donor else None,
-                                        str(campaign) if campaign else None, entry))
+                                        str(campaign) if campaign else None, entry, info.opening))
+                if info.opening:
+                    if opening is None:
+                        opening = [ZERO, ZERO]
+                    opening[info.pool is _SPENDABLE] += inflow
                 if info.fiscal:
                     s.fiscal.append((entry, inflow))
                 if info.interest:
@@ -523,10 +605,25 @@ class _Builder:
                 has_loss = True
         for loan_id, number in loans_here:
             self._loan_move(entry, loan_id, number, has_loss,
-                            interest if len(loans_here) == 1 else ZERO)
+                            interest if len(loans_here) == 1 else ZERO, opening is not None)
+        if opening is not None:
+            lent = sum((n for _, n in loans_here if n > 0), ZERO)
+            s.openings.append(Opening(day, opening[0] + opening[1] - lent, lent, opening[0],
+                                      opening[1], entry))
+
+    def _too_big(self, entry: Transaction, posting: Any) -> None:
+        """A posting beyond what a fund can hold: FL106, and the transaction is left out of
+        the state (all its postings: half a transaction would unbalance the pools)."""
+        number = posting.units.number
+        self.s.rejected.append(Rejected(
+            "directive",
+            f"{posting.account} 的金额 {number:f} {posting.units.currency} 超出基金可容纳的范围"
+            f"（元的整数部分至多 15 位）；本笔交易未计入基金",
+            f"amount beyond what a fund can hold: {posting.account} {number:f} "
+            f"(at most 15 integer digits of yuan); the transaction is left out", entry))
 
     def _loan_move(self, entry: Transaction, loan_id: str, number: Decimal, has_loss: bool,
-                   interest: Decimal) -> None:
+                   interest: Decimal, opening: bool = False) -> None:
         loan = self.s.loans.setdefault(loan_id, Loan(loan_id, "Assets:Loans:" + loan_id))
         if number > 0:
             kind = "disburse"
@@ -535,8 +632,14 @@ class _Builder:
                 loan.disbursed_on = entry.date
                 loan.principal = number
                 posting = next(p for p in entry.postings if p.account == loan.account)
-                app = meta_of(entry, posting, "application")
-                loan.application_id = str(app) if app is not None else None
+                if opening:  # brought in (借款期初余额): the borrower is named, no application
+                    loan.opening = True
+                    loan.member_raw = meta_of(entry, posting, "member")
+                    loan.disbursed_raw = meta_of(entry, posting, "disbursed")
+                    loan.disbursed_original = _as_date(loan.disbursed_raw)
+                else:
+                    app = meta_of(entry, posting, "application")
+                    loan.application_id = str(app) if app is not None else None
                 loan.due = _as_date(meta_of(entry, posting, "due"))
                 guarantor = meta_of(entry, posting, "guarantor")
                 loan.guarantor = str(guarantor).strip() if guarantor is not None else None
@@ -568,6 +671,7 @@ class _Builder:
                                                 decl.contact, entry.date, entry)
             elif kind == "apply":
                 decl = d.read_apply(entry, s.currency)
+                _within_a_fund(decl.amount)
                 if decl.id in s.applications:
                     s.rejected.append(Rejected("duplicate", f"申请编号 {decl.id} 重复",
                                                f"application {decl.id} filed twice", entry))
@@ -581,6 +685,7 @@ class _Builder:
                 s.refs.append(Ref("exit", d.read_exit(entry), entry.date, entry))
             elif kind == "approve":
                 app_id, amount = d.read_approve(entry, s.currency)
+                _within_a_fund(amount)
                 s.refs.append(Ref("approve", app_id, entry.date, entry, amount))
             elif kind == "reject":
                 s.refs.append(Ref("reject", d.read_step(entry), entry.date, entry))
@@ -591,6 +696,7 @@ class _Builder:
                 s.refs.append(Ref("write-off", d.read_step(entry), entry.date, entry))
             elif kind == "release":
                 amount = d.read_release(entry, s.currency)
+                _within_a_fund(amount)
                 s.releases.append((entry.date, amount, entry))
                 self.principal -= amount
                 self._spendable(entry.date, amount, entry, False)
@@ -609,7 +715,15 @@ class _Builder:
                 f'unknown key "{key}"; valid keys: {", ".join(_POLICY_KEYS)}', entry))
             return
         try:
-            self.s.policies.set(entry.date, key, convert(key, value, self.s.currency))
+            converted = convert(key, value, self.s.currency)
+            if isinstance(converted, Decimal) and POLICY_KINDS[key] == "amount" \
+                    and not -MAX_AMOUNT < converted < MAX_AMOUNT:
+                self.s.rejected.append(Rejected(
+                    "policy", f"政策项 {key} 的金额 {converted:f} 超出基金可容纳的范围（元的整数部分至多 15 位）",
+                    f"{key}: amount beyond what a fund can hold: {converted:f} "
+                    "(at most 15 integer digits of yuan)", entry))
+                return
+            self.s.policies.set(entry.date, key, converted)
         except PolicyValueError as bad:
             self.s.rejected.append(Rejected("policy", bad.zh, bad.en, entry))
 
@@ -664,6 +778,8 @@ class _Builder:
                 loan.member_id = app.member_id
                 app.payments.append(Payment(loan.disbursed_on, loan.principal, loan.disbursement,
                                             "loan", app.member_id, loan.account))
+            elif loan.opening:
+                loan.member_id = str(loan.member_raw) if loan.member_raw is not None else None
             elif loan.disbursement is not None:
                 member = loan.disbursement.meta.get("member")
                 loan.member_id = str(member) if member is not None else None
@@ -672,6 +788,14 @@ class _Builder:
 
 
 _POLICY_KEYS = tuple(POLICY_KINDS)
+
+
+def _within_a_fund(amount: Decimal) -> None:
+    """A directive's amount beyond what a fund can hold (more than 15 integer digits of yuan)."""
+    if not -MAX_AMOUNT < amount < MAX_AMOUNT:
+        raise d.Malformed(f"金额 {amount:f} 超出基金可容纳的范围（元的整数部分至多 15 位）",
+                          f"amount beyond what a fund can hold: {amount:f} "
+                          "(at most 15 integer digits of yuan)")
 
 
 def _as_date(value: Any) -> Date | None:
