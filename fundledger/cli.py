@@ -44,6 +44,36 @@ def _open(ledger: str) -> Fund:
         raise InputError(str(exc)) from None
     except OSError as exc:
         raise InputError(f"无法读取 {ledger}: {exc} (cannot read ledger)") from None
+    except ArithmeticError as exc:
+        # beancount's own booking quantizes in a 28-digit context: a 30-digit amount with
+        # the other leg left blank fails inside its loader (bean-check too), before any line
+        raise InputError(f"beancount 无法载入 {ledger}：金额超出其计算精度（28 位有效数字），"
+                         f"请检查过大的金额 (beancount failed on an amount too large to "
+                         f"compute: {type(exc).__name__})") from None
+
+
+def ledger_years(fund: Fund, today: datetime.date | None = None) -> range | None:
+    """The years a report may be asked for: the first entry's year to the last entry's, or
+    to this year if later (a notice for the year under way, or for last year in March).
+    None for a ledger without entries."""
+    if not fund.entries:
+        return None
+    days = [entry.date for entry in fund.entries]
+    last = max(max(days).year, (today or datetime.date.today()).year)
+    # year 1 would need the end of year 0 for its start: no date holds it
+    return range(max(min(days).year, datetime.MINYEAR + 1), last + 1)
+
+
+def _year_covered(fund: Fund, year: int) -> None:
+    """InputError (exit 2) for a year outside ``ledger_years``, naming the years covered."""
+    years = ledger_years(fund)
+    if years is None:
+        raise InputError(f"账本中没有任何分录，没有 {year} 年度的账目 "
+                         f"(the ledger has no entries, so nothing for {year})")
+    if year not in years:
+        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]}"
+        raise InputError(f"账本没有 {year} 年度的账目：账本记录的年度为 {span} "
+                         f"(no accounts for {year}: the ledger covers {span})")
 
 
 def _report_errors(fund: Fund, verbose: bool = False) -> int:
@@ -83,9 +113,16 @@ def _csv(rows: list[dict[str, Any]]) -> str:
 
 
 class InputError(click.ClickException):
-    """An I/O or usage problem: exit status 2, like click's own usage errors."""
+    """An I/O or usage problem: exit status 2, like click's own usage errors.
+
+    Printed ``错误：<message>``: the message is Chinese first with its English in brackets,
+    so click's English ``Error:`` prefix would put English first."""
 
     exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"错误：{self.format_message()}", file=file, err=file is None,
+                   color=self.show_color)
 
 
 class _Commands(click.Group):
@@ -253,6 +290,7 @@ def notice_cmd(ledger: str, year: int, edition: str, fmt_: str, lang: str, outpu
     from .render import render_notice
 
     fund = _open(ledger)
+    _year_covered(fund, year)
     notice = build_notice(fund, year, edition)
     if fmt_ == "json":
         text = _json(notice_json(notice)) + "\n"

@@ -132,8 +132,14 @@ def test_a_broken_template_is_a_usage_error(tmp_path):
     assert result.exit_code == 2 and "template error" in result.output
 
 
-def test_a_year_without_activity_still_renders():
-    text = notice(COUNTY, "--year", 2019)
+def test_a_year_without_activity_still_renders(tmp_path):
+    # a year inside the books with nothing booked (a year outside them is refused: exit 2)
+    ledger = tmp_path / "gap.beancount"
+    ledger.write_text('option "operating_currency" "CNY"\nplugin "fundledger.plugin"\n'
+                      "2019-01-01 open Assets:Bank:Fund CNY\n2019-01-01 open Income:Dues CNY\n"
+                      + "".join(f'{y}-01-10 * "划拨"\n  Assets:Bank:Fund 5.00 CNY\n  Income:Dues\n'
+                                for y in (2019, 2021)), encoding="utf-8")
+    text = notice(ledger, "--year", 2020)
     assert "本年无救济支出" in text and "不计还款率" in text
 
 
