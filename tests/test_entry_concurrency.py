@@ -56,11 +56,29 @@ def test_sixteen_concurrent_adds_all_land_exactly_once(top):
     print(f"16 concurrent adds: {elapsed:.2f}s")
 
 
+# The writer, with a fault injected at STAGE: it leaves MARKER and sleeps there to be killed.
+STALL = """
+import sys, time
+from pathlib import Path
+from fundledger.entry import writer
+stage, marker = sys.argv.pop(1), sys.argv.pop(1)
+
+def stall(at, path):
+    if at == stage:
+        Path(marker).write_text("here", encoding="utf-8")
+        time.sleep(3600)
+
+writer.HOOKS.append(stall)
+from fundledger.cli_entry import add
+add()
+"""
+
+
 def _killed_at(top: Path, stage: str, tmp_path: Path) -> None:
     marker = tmp_path / f"{stage}.marker"
-    env = dict(os.environ, FUNDLEDGER_TEST_HOOK=f"{stage}={marker}")
-    proc = subprocess.Popen(donate(top, "被中断", "--file", str(top)), env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = donate(top, "被中断", "--file", str(top))
+    command[1:3] = ["-c", STALL, stage, str(marker)]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while not marker.exists():
         assert proc.poll() is None, "the writer ended before reaching the hook"

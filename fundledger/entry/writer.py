@@ -3,7 +3,11 @@
 ``write_entries`` takes the lock ``.fundledger.lock`` beside the top-level file, loads the
 ledger, builds the entries, checks the whole ledger with them in it, and only then appends
 them, each file replaced atomically (temporary file in the same folder, fsync, rename, fsync
-of the folder). Just before each replace the file is compared with what was read before
+of the folder). A symlinked file is written through: the temporary file goes beside the real
+file, which is replaced, and the link stays. A file that cannot be replaced that way without
+harm — read-only (no write bit, even for root), in a read-only folder, hard-linked (a rename
+would split the names apart), a dangling link — is refused before anything is written
+(``ReadOnly``, exit status 2). Just before each replace the file is compared with what was read before
 the check; if someone else (Fava's editor, a text editor) changed any file of the ledger
 meanwhile, the whole round — read, build, check — is done again, at most ``ATTEMPTS`` times.
 """
@@ -13,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -40,6 +45,10 @@ class Busy(Exception):
     """Another writer held the lock for longer than the timeout."""
 
 
+class ReadOnly(EntryError):
+    """A file the writer must not replace: read-only, in a read-only folder, hard-linked."""
+
+
 @dataclass
 class Draft:
     """An entry to write, and the group of files it belongs to (layout.GROUPS)."""
@@ -64,19 +73,14 @@ class Outcome:
     seconds: float = 0.0
 
 
-# Test hooks: called with (stage, path) at "locked" and "before-replace". The environment
-# variable FUNDLEDGER_TEST_HOOK="STAGE=MARKER" makes a process touch MARKER and sleep there,
-# so a test can kill it at that point.
+# Fault injection for tests (monkeypatched, or appended to by a test's subprocess): each is
+# called with (stage, path) at "locked" and "before-replace". Empty in normal use.
 HOOKS: list[Callable[[str, Path], None]] = []
 
 
 def _hook(stage: str, path: Path) -> None:
     for hook in list(HOOKS):
         hook(stage, path)
-    spec = os.environ.get("FUNDLEDGER_TEST_HOOK", "")
-    if spec.partition("=")[0] == stage:
-        Path(spec.partition("=")[2]).write_text(str(os.getpid()), encoding="utf-8")
-        time.sleep(3600)
 
 
 def lock_timeout() -> float:
@@ -86,10 +90,20 @@ def lock_timeout() -> float:
         return 120.0
 
 
+def real_path(path: Path) -> Path:
+    """Where writing ``path`` lands: every symlink (of the file or its folders) followed."""
+    return Path(os.path.realpath(path))
+
+
+def lock_path(top: Path) -> Path:
+    """The lock file: beside the real top-level file, so two symlinks to one ledger share it."""
+    return real_path(top.absolute()).parent / LOCK_NAME
+
+
 @contextlib.contextmanager
 def ledger_lock(top: Path) -> Iterator[None]:
     """The lock every fundledger writer of this ledger takes (released if the process dies)."""
-    lock = FileLock(str(top.absolute().parent / LOCK_NAME), timeout=lock_timeout())
+    lock = FileLock(str(lock_path(top)), timeout=lock_timeout())
     try:
         lock.acquire()
     except Timeout:
@@ -131,15 +145,80 @@ def _clean_stale(folder: Path) -> None:
                 child.unlink()
 
 
+_WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+
+
+def _no_write_bit(mode: int) -> bool:
+    return not mode & _WRITE_BITS
+
+
+def write_problem(path: Path) -> str | None:
+    """Why ``path`` must not be replaced (or created), in the clerk's words; None if it may.
+
+    Read-only means: the file (or the folder that receives the rename) has no write bit at
+    all — refused even for root, who could write it, because someone marked it so — or this
+    user cannot write it (``os.access``). A file with several hard links is refused too: the
+    rename would give this name a new file and leave the other names with the old text.
+    """
+    shown = str(path)
+    if path.is_symlink() and not path.exists():
+        return (f"{shown} 是指向不存在文件的符号链接（{os.readlink(path)}），未写入 "
+                f"({shown} is a symlink to a missing file; nothing written)")
+    try:
+        real = real_path(path)
+        info = os.stat(real)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        return f"{shown} 无法读取：{exc.strerror}，未写入 ({shown}: {exc.strerror}; nothing written)"
+    target = f"{shown}（实际文件 {real}）" if real != path else shown
+    if info is not None:
+        if not stat.S_ISREG(info.st_mode):
+            return f"{target} 不是普通文件，未写入 ({shown} is not a regular file; nothing written)"
+        if _no_write_bit(info.st_mode) or not os.access(real, os.W_OK):
+            return (f"{target} 是只读文件（权限 {stat.filemode(info.st_mode)}），未写入；"
+                    f"如确需记账，请先改为可写 (chmod u+w) "
+                    f"({shown} is read-only; nothing written)")
+        if info.st_nlink > 1:
+            return (f"{target} 有 {info.st_nlink} 个硬链接；原子替换会使其他链接仍是旧内容，未写入。"
+                    f"请改用符号链接（fundledger 会写到链接指向的文件）或 --file 另选文件 "
+                    f"({shown} has {info.st_nlink} hard links, which replacing it would split; "
+                    f"nothing written — use a symlink instead)")
+    folder = real.parent
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent  # a new file's folders are made under the nearest existing one
+    try:
+        mode = os.stat(folder).st_mode
+    except OSError as exc:
+        return f"{folder} 无法读取：{exc.strerror}，未写入 ({folder}: {exc.strerror})"
+    if _no_write_bit(mode) or not os.access(folder, os.W_OK | os.X_OK):
+        return (f"{target} 所在的文件夹 {folder} 是只读的（权限 {stat.filemode(mode)}），"
+                f"无法原子替换，未写入 (the folder {folder} is read-only; {shown} not written)")
+    return None
+
+
+def check_writable(paths: list[Path]) -> None:
+    """Raise ``ReadOnly`` naming every path that must not be written."""
+    problems = [p for p in (write_problem(path) for path in dict.fromkeys(paths)) if p]
+    if problems:
+        raise ReadOnly("\n".join(problems))
+
+
 def atomic_replace(path: Path, data: bytes, expected: bytes | None) -> None:
     """Put ``data`` at ``path`` in one step, if ``path`` still holds ``expected``.
 
     ``expected`` None: the file must not exist (it is created, never overwritten).
-    Raises ``Conflict`` when the file is not what was read before the check.
+    A symlink is written through: the real file is replaced, in its own folder, and keeps its
+    mode (and owner and group, where this user may set them). Raises ``Conflict`` when the
+    file is not what was read before the check, ``ReadOnly`` (see ``write_problem``).
     """
-    folder = path.parent
+    problem = write_problem(path)
+    if problem:
+        raise ReadOnly(problem)
+    real = real_path(path)
+    folder = real.parent
     folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=folder)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=TMP_SUFFIX, dir=folder)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as out:
@@ -148,28 +227,31 @@ def atomic_replace(path: Path, data: bytes, expected: bytes | None) -> None:
             os.fsync(out.fileno())
         if expected is not None:
             with contextlib.suppress(OSError):
-                os.chmod(tmp, path.stat().st_mode & 0o7777)
+                info = os.stat(real)
+                with contextlib.suppress(OSError):
+                    os.chown(tmp, info.st_uid, info.st_gid)  # root, or our own group
+                os.chmod(tmp, info.st_mode & 0o7777)
         else:
             with contextlib.suppress(OSError):
                 umask = os.umask(0)
                 os.umask(umask)
                 os.chmod(tmp, 0o666 & ~umask)
         _hook("before-replace", path)
-        if _read(path) != expected:
+        if _read(path) != expected or real_path(path) != real:
             raise Conflict(f"{path} 在检查后被修改（可能是 Fava 或编辑器），未覆盖 "
                            f"({path} changed since it was read; not overwritten)")
         if expected is None:
             try:
-                os.link(tmp, path)  # creates, never replaces: fails if someone made it meanwhile
+                os.link(tmp, real)  # creates, never replaces: fails if someone made it meanwhile
             except FileExistsError:
                 raise Conflict(f"{path} 刚被他人创建，未覆盖 ({path} was just created by someone else)"
                                ) from None
             except OSError:
-                os.replace(tmp, path)  # a file system without hard links
+                os.replace(tmp, real)  # a file system without hard links
             else:
                 tmp.unlink()
         else:
-            os.replace(tmp, path)
+            os.replace(tmp, real)
         _fsync_dir(folder)
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -344,8 +426,9 @@ def write_entries(top: str | Path, build: Callable[[Fund], list[Draft]],
             if not drafts:
                 break
             plan = _plan(fund, top, drafts, target)
+            check_writable([*plan.creates, *([top] if plan.includes else []), *plan.appends])
             if not dry_run:
-                for folder in {top.parent, *(p.parent for p in plan.appends)}:
+                for folder in {real_path(p).parent for p in (top, *plan.appends)}:
                     _clean_stale(folder)
             outcome.texts = dict(plan.appends)
             before = [found(e) for e in fund.errors]
