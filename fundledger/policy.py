@@ -12,7 +12,7 @@ from beancount.core.amount import Amount
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .accounts import Role, role_of
-from .directives import FUND_TYPES
+from .directives import FUND_TYPES, as_written
 
 STEP_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -41,6 +41,7 @@ class Policy(BaseModel):
     subsidy_general: Decimal | None = Field(Decimal("100"), ge=0)
     subsidy_relative: Decimal | None = Field(None, ge=0)
     subsidy_special: Decimal | None = Field(Decimal("200"), ge=0)
+    follow_up_months: int | None = Field(None, ge=0, description="跟踪回访间隔（月）")
 
     def steps(self, kind: str) -> tuple[str, ...]:
         return self.steps_loan if kind == "loan" else self.steps_relief
@@ -74,17 +75,41 @@ KINDS: dict[str, str] = {
     "subsidy-general": "amount",
     "subsidy-relative": "amount",
     "subsidy-special": "amount",
+    "follow-up-months": "count",
 }
 
+# What each kind of value is, in the fund's words (zh, en); FL103 messages add an example.
 EXPECTED = {
-    "amount": ("金额，如 5000 {cur}", "an amount such as 5000 {cur}"),
-    "count": ("非负整数，如 24", "a whole number such as 24"),
-    "rate": ("年利率小数，如 0.0435", "an annual rate such as 0.0435"),
+    "amount": ("金额（数字后写币种）", "an amount with its currency"),
+    "count": ("非负整数", "a whole number"),
+    "rate": ("年利率（小数）", "an annual rate as a decimal"),
     "bool": ("TRUE 或 FALSE", "TRUE or FALSE"),
-    "steps": ('以空格分隔的步骤名，如 "branch-review publicity approve"',
-              'space-separated step names such as "branch-review publicity approve"'),
-    "accounts": ('以空格分隔的救济账户，如 "Expenses:Relief:Visits"',
-                 'space-separated relief accounts such as "Expenses:Relief:Visits"'),
+    "steps": ("以空格分隔的步骤名（写在引号内）", "space-separated step names in quotes"),
+    "accounts": ("以空格分隔的救济账户（写在引号内）", "space-separated relief accounts in quotes"),
+}
+
+# A value that fits each key, as the ledger writes it ({cur}: the fund's currency).
+EXAMPLES: dict[str, str] = {
+    "loan-max": "5000 {cur}",
+    "loan-min": "500 {cur}",
+    "loan-term-months": "24",
+    "loan-extension-months": "12",
+    "loan-annual-quota": "50",
+    "loan-per-member": "1",
+    "loan-rate-max": "0.0435",
+    "guarantor-required": "TRUE",
+    "fiscal-allowed": "TRUE",
+    "publicity-days": "5",
+    "review-valid-months": "12",
+    "steps-loan": '"branch-review publicity approve inspect"',
+    "steps-relief": '"branch-review publicity approve"',
+    "application-exempt": '"Expenses:Relief:Visits"',
+    "relief-cap-year": "3000 {cur}",
+    "education-grant": "1000 {cur}",
+    "subsidy-general": "100 {cur}",
+    "subsidy-relative": "150 {cur}",
+    "subsidy-special": "200 {cur}",
+    "follow-up-months": "6",
 }
 
 
@@ -97,43 +122,92 @@ class PolicyValueError(ValueError):
 
 
 def _shown(value: Any) -> str:
-    return str(value) if not isinstance(value, str) else f'"{value}"'
+    """A value as the ledger spells it: TRUE, "text", 5000 CNY, 0.0435."""
+    if type(value) is tuple:  # steps or accounts (an Amount is a tuple too)
+        return f'"{" ".join(value)}"'
+    return as_written(value)
+
+
+def _wrong(key: str, value: Any, currency: str, why: tuple[str, str] | None = None
+           ) -> PolicyValueError:
+    """``loan-max 的值应为金额（数字后写币种），如 5000 CNY，实为 5000（缺少币种 CNY）``."""
+    kind = KINDS[key]
+    zh, en = EXPECTED[kind]
+    example = EXAMPLES[key].format(cur=currency)
+    found = _shown(value)
+    zh_why, en_why = (f"（{why[0]}）", f" ({why[1]})") if why else ("", "")
+    if kind == "bool":  # the expected words are the example
+        return PolicyValueError(f"{key} 的值应为 TRUE 或 FALSE，实为 {found}{zh_why}",
+                                f"{key} expects TRUE or FALSE, found {found}{en_why}")
+    return PolicyValueError(f"{key} 的值应为{zh}，如 {example}，实为 {found}{zh_why}",
+                            f"{key} expects {en} such as {example}, found {found}{en_why}")
+
+
+def _step_trouble(words: tuple[str, ...]) -> tuple[str, str] | None:
+    if not words:
+        return "不能为空", "empty"
+    for n, word in enumerate(words):
+        if not STEP_RE.match(word):
+            return (f"{word} 不是步骤名：小写字母开头，由小写字母、数字和 - 组成",
+                    f"{word} is not a step name: a lowercase letter, then letters, digits or -")
+        if word != "approve" and word in FUND_TYPES:
+            return f"{word} 是基金指令，不是步骤", f"{word} is a fund directive, not a step"
+        if word in words[:n]:
+            return f"步骤 {word} 重复", f"step {word} twice"
+    return None
 
 
 def convert(key: str, value: Any, currency: str) -> Any:
     """The Python value of policy ``key`` from a directive's value, or PolicyValueError."""
     kind = KINDS[key]
-    zh, en = (s.format(cur=currency) for s in EXPECTED[kind])
-    bad = PolicyValueError(f"{key} 的值应为{zh}，实为 {_shown(value)}",
-                           f"{key} expects {en}, found {_shown(value)}")
     if kind == "amount":
-        if not isinstance(value, Amount) or value.currency != currency:
-            raise bad
-        return value.number
+        if isinstance(value, Decimal) and not isinstance(value, bool):
+            raise _wrong(key, value, currency, (f"缺少币种 {currency}", f"no currency {currency}"))
+        if not isinstance(value, Amount):
+            raise _wrong(key, value, currency)
+        if value.currency != currency:
+            raise _wrong(key, value, currency, (f"币种应为 {currency}", f"not in {currency}"))
+        return _within_model(key, value.number, value)
     if kind == "count":
         if isinstance(value, bool) or not isinstance(value, Decimal) or value != value.to_integral_value():
-            raise bad
-        return int(value)
+            raise _wrong(key, value, currency)
+        return _within_model(key, int(value), value)
     if kind == "rate":
         if isinstance(value, bool) or not isinstance(value, Decimal):
-            raise bad
-        return value
+            raise _wrong(key, value, currency)
+        return _within_model(key, value, value)
     if kind == "bool":
+        if isinstance(value, str) and value.strip().upper() in ("TRUE", "FALSE"):
+            raise _wrong(key, value, currency, ("TRUE 和 FALSE 不加引号", "without quotes"))
         if not isinstance(value, bool):
-            raise bad
+            raise _wrong(key, value, currency)
         return value
     if not isinstance(value, str):
-        raise bad
+        raise _wrong(key, value, currency)
     words = tuple(value.split())
     if kind == "steps":
-        if (not words or len(set(words)) != len(words)
-                or not all(STEP_RE.match(w) and (w == "approve" or w not in FUND_TYPES)
-                           for w in words)):
-            raise bad
+        trouble = _step_trouble(words)
+        if trouble is not None:
+            raise _wrong(key, value, currency, trouble)
         return words
-    if not all(role_of(w) is Role.RELIEF for w in words):
-        raise bad
+    if not words:
+        raise _wrong(key, value, currency, ("不能为空", "empty"))
+    for word in words:
+        if role_of(word) is not Role.RELIEF:
+            raise _wrong(key, value, currency, (f"{word} 不是救济账户 Expenses:Relief:…",
+                                                f"{word} is not a relief account"))
     return words
+
+
+def _within_model(key: str, converted: Any, written: Any) -> Any:
+    """``converted`` if the model's limits allow it; else PolicyValueError naming ``written``,
+    the value as the ledger has it (``-1 CNY``, not ``-1``)."""
+    field = key.replace("-", "_")
+    try:
+        Policy.model_validate({field: converted})
+    except ValidationError as exc:
+        raise _invalid(key, written, exc) from None
+    return converted
 
 
 def with_value(policy: Policy, key: str, value: Any) -> Policy:
@@ -143,9 +217,13 @@ def with_value(policy: Policy, key: str, value: Any) -> Policy:
     try:
         return Policy.model_validate(fields)
     except ValidationError as exc:
-        zh, en = zip(*(_reason(e) for e in exc.errors()), strict=True)
-        raise PolicyValueError(f"{key} 的值 {_shown(value)} 无效：{'；'.join(zh)}",
-                               f"{key}: {'; '.join(en)}, found {_shown(value)}") from None
+        raise _invalid(key, value, exc) from None
+
+
+def _invalid(key: str, value: Any, exc: ValidationError) -> PolicyValueError:
+    zh, en = zip(*(_reason(e) for e in exc.errors()), strict=True)
+    return PolicyValueError(f"{key} 的值 {_shown(value)} 无效：{'；'.join(zh)}",
+                            f"{key}: {'; '.join(en)}, found {_shown(value)}")
 
 
 # The model's limits, in the fund's words (anything else keeps pydantic's English).

@@ -73,3 +73,36 @@ def test_a_value_is_in_force_from_its_date_until_replaced():
     assert timeline.at(D(2025, 7, 1)).loan_max == Decimal(4000)
     assert timeline.at(D(2025, 7, 1)).loan_min == Decimal(1000)
     assert timeline.at(D(2030, 1, 1)).loan_max == Decimal(4000)
+
+
+@pytest.mark.parametrize(("key", "value", "zh", "en"), [
+    # a bare number where an amount is expected (SPEC §3)
+    ("loan-max", Decimal("5000"), "loan-max 的值应为金额（数字后写币种），如 5000 CNY，实为 5000（缺少币种 CNY）",
+     "loan-max expects an amount with its currency such as 5000 CNY, found 5000 (no currency CNY)"),
+    ("loan-max", Amount(Decimal("3000"), "USD"), "如 5000 CNY，实为 3000 USD（币种应为 CNY）",
+     "found 3000 USD (not in CNY)"),
+    ("guarantor-required", "yes", 'guarantor-required 的值应为 TRUE 或 FALSE，实为 "yes"',
+     'guarantor-required expects TRUE or FALSE, found "yes"'),
+    ("fiscal-allowed", "FALSE", '实为 "FALSE"（TRUE 和 FALSE 不加引号）', "without quotes"),
+    ("loan-term-months", True, "loan-term-months 的值应为非负整数，如 24，实为 TRUE",
+     "loan-term-months expects a whole number such as 24, found TRUE"),
+    ("steps-loan", "approve apply", '如 "branch-review publicity approve inspect"，实为 "approve apply"'
+     "（apply 是基金指令，不是步骤）", "apply is a fund directive"),
+    ("steps-relief", "branch-review approve branch-review", '如 "branch-review publicity approve"',
+     "step branch-review twice"),
+    ("application-exempt", "Expenses:Office", "Expenses:Office 不是救济账户", "not a relief account"),
+    ("loan-rate-max", Amount(Decimal("4.35"), "CNY"), "如 0.0435，实为 4.35 CNY", "such as 0.0435"),
+    ("relief-cap-year", True, "如 3000 CNY，实为 TRUE", "such as 3000 CNY, found TRUE"),
+    ("loan-max", Amount(Decimal("-1"), "CNY"), "loan-max 的值 -1 CNY 无效：不能小于 0",
+     "must not be below 0, found -1 CNY"),
+])
+def test_messages_spell_values_as_the_ledger_and_give_an_example_that_fits(key, value, zh, en):
+    with pytest.raises(PolicyValueError) as info:
+        convert(key, value, "CNY")
+    assert zh in info.value.zh and en in info.value.en
+    assert "True" not in info.value.zh and "应为T" not in info.value.zh  # ledger spelling, spaced
+
+
+def test_follow_up_months_is_a_key():
+    assert convert("follow-up-months", Decimal("6"), "CNY") == 6
+    assert Policy().follow_up_months is None
