@@ -272,14 +272,21 @@ def _import_drafts(fund: Fund, statement: str, account: str | None, income: str 
     from .importers.bank_csv import (
         UNCLASSIFIED,
         BankStatementImporter,
+        NotAStatement,
         StatementError,
         read_statement,
     )
 
     try:
-        last = read_statement(statement).rows[-1].date  # accounts open at the statement's end
-    except (StatementError, OSError, ValueError, csv.Error):
-        last = datetime.date.today()
+        rows = read_statement(statement).rows
+    except NotAStatement as exc:
+        raise EntryError(f"{statement} 不是能识别的银行对账单 CSV (not a bank statement CSV): "
+                         f"{exc.message}") from None
+    except StatementError as exc:
+        raise EntryError("\n".join(exc.lines(statement))) from None
+    except csv.Error as exc:
+        raise EntryError(f"{statement}: CSV 格式错误 {exc} (malformed CSV)") from None
+    last = rows[-1].date  # accounts open at the statement's end
     bank = kinds.cash_account(fund, account, last) if account else kinds.pick_account(
         fund, None, last, Role.CASH, "Assets:Bank", "银行")
     if income is None:
@@ -292,7 +299,7 @@ def _import_drafts(fund: Fund, statement: str, account: str | None, income: str 
             raise EntryError(f"{statement} 不是能识别的银行对账单 CSV (not a bank statement CSV)")
         entries = importer.extract(statement, fund.entries)
     except StatementError as exc:
-        raise EntryError(f"{statement}: {exc}") from None
+        raise EntryError("\n".join(exc.lines(statement))) from None
     report["duplicates"] = [e for e in entries if "__duplicate__" in e.meta]
     fresh = [e for e in entries if "__duplicate__" not in e.meta]
     report["fresh"] = fresh

@@ -5,6 +5,14 @@ GB18030. Lines before the header (账号, 户名, 起止日期…) and after the
 skipped. Columns are found by name: 交易日期 (记账日期), 交易时间, 摘要 (用途, 附言),
 收入金额 (贷方发生额), 支出金额 (借方发生额) or one signed 交易金额, 余额, 对方户名, 流水号.
 
+Amounts are read strictly (decimal digits, thousands separators every three digits, full-width
+digits, at most two decimals, at most 15 digits of yuan: never ``NaN``, ``Infinity`` or
+``1e40``), and every refused cell is named by line and column. Signs are kept: a negative
+amount in the income (贷方) column is a reversal (冲正/退回/红字) of money in, so money out —
+its other leg is the income account; a negative amount in the expense (借方) column is money
+back in, its other leg the expense account. With a running balance each row is checked:
+previous balance + amount = balance; a row where that fails is refused.
+
 Each row becomes a draft transaction flagged ``!``: the counterparty as payee, 摘要 as
 narration, the bank account and one other leg — a classifying rule's account (by regex on
 摘要 and 对方户名), else the default source for money in or the default for money out. The
@@ -27,7 +35,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -54,8 +62,47 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+MAX_INTEGER_DIGITS = 15  # as fundledger.entry.format: more yuan than any fund holds
+SHOWN_PROBLEMS = 20
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One refused cell (or row): its line in the file, its column's header, what is wrong."""
+
+    lineno: int
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"「{self.column}」列 (column {self.column})：" if self.column else ""
+        return f"{self.lineno}: {where}{self.message}"
+
+
 class StatementError(ValueError):
-    pass
+    """The statement cannot be read; ``problems`` name the line and column of each bad cell."""
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()):
+        super().__init__(message)
+        self.message = message
+        self.problems = list(problems)
+
+    def lines(self, filename: str) -> list[str]:
+        """``FILE:LINE: …`` for each problem (at most ``SHOWN_PROBLEMS``), else ``FILE: …``."""
+        if not self.problems:
+            return [f"{filename}: {self.message}"]
+        out = [f"{filename}:{p}" for p in self.problems[:SHOWN_PROBLEMS]]
+        if len(self.problems) > SHOWN_PROBLEMS:
+            out.append(f"{filename}: … 共 {len(self.problems)} 处 ({len(self.problems)} in all)")
+        out.append(f"{filename}: {self.message}")
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines("对账单"))
+
+
+class NotAStatement(StatementError):
+    """Not a statement this importer reads (no header, not GBK/UTF-8)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +115,7 @@ class Row:
     balance: Decimal | None
     counterparty: str | None
     serial: str | None
+    column: str = "amount"  # where the amount stood: "income", "expense" or "amount" (signed)
 
 
 @dataclass(frozen=True)
@@ -83,7 +131,7 @@ def _decode(raw: bytes) -> tuple[str, str]:
             return raw.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-    raise StatementError("对账单既不是 UTF-8 也不是 GBK/GB18030 编码 (neither UTF-8 nor GBK/GB18030)")
+    raise NotAStatement("对账单既不是 UTF-8 也不是 GBK/GB18030 编码 (neither UTF-8 nor GBK/GB18030)")
 
 
 def _clean(cell: str) -> str:
@@ -111,14 +159,40 @@ def _date(cell: str) -> datetime.date | None:
     return None
 
 
+# Full-width digits, point, comma and signs, as an input method types them; the minus sign.
+_FULL_WIDTH = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)},
+                             "．": ".", "，": ",", "－": "-", "−": "-", "＋": "+"})
+_AMOUNT = re.compile(r"(?P<sign>[-+]?)(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?")
+_EXPECTED = "应为如 1234.50、-500.00 或 1,234.50 的金额 (expected an amount such as 1234.50)"
+
+
+class _Bad(Exception):
+    """A cell that is not an amount (the message says why)."""
+
+
 def _number(cell: str) -> Decimal | None:
-    text = cell.replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").strip()
+    """A statement's amount cell, exactly: None for an empty cell (``""``, ``-``, ``--``).
+
+    Refused (``_Bad``): anything but digits with an optional sign, thousands separators every
+    three digits and a decimal point — so never ``NaN``, ``Infinity`` or ``1e40`` — more than
+    two decimals that are not zeros, more than ``MAX_INTEGER_DIGITS`` digits of yuan.
+    """
+    text = cell.translate(_FULL_WIDTH).replace("¥", "").replace("￥", "").replace("元", "")
+    text = text.strip()
     if text in ("", "-", "--"):
         return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise StatementError(f"金额 {cell!r} 无法识别 (not an amount)") from None
+    match = _AMOUNT.fullmatch(text)
+    if match is None:
+        raise _Bad(f"{cell!r} 不是金额，{_EXPECTED}")
+    whole = match["whole"].replace(",", "")
+    if len(whole.lstrip("0")) > MAX_INTEGER_DIGITS:
+        raise _Bad(f"{cell!r} 超过 {MAX_INTEGER_DIGITS} 位整数，不是基金能有的数目 "
+                   f"(more than {MAX_INTEGER_DIGITS} integer digits)")
+    frac = match["frac"] or ""
+    if frac.rstrip("0") and len(frac.rstrip("0")) > 2:
+        raise _Bad(f"{cell!r} 超过两位小数（分） (more than two decimals)")
+    number = Decimal(f"{match['sign']}{whole}.{(frac + '00')[:2]}")
+    return number
 
 
 def _find_header(rows: list[list[str]]) -> tuple[int, dict[str, int]] | None:
@@ -135,26 +209,48 @@ def _find_header(rows: list[list[str]]) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def _ordered(rows: list[Row]) -> list[Row]:
-    """Rows in the order the money moved: many banks list the newest first."""
-    def consistent(seq: list[Row]) -> bool:
-        pairs = [(a, b) for a, b in zip(seq, seq[1:], strict=False)
-                 if a.balance is not None and b.balance is not None]
-        return bool(pairs) and all(a.balance + b.amount == b.balance for a, b in pairs)
+def _breaks(rows: Sequence[Row]) -> list[tuple[Row, Row, Decimal]]:
+    """Where the running balance does not follow: (previous row with a balance, row, expected).
 
+    Rows without a balance carry their amount on to the next row that has one.
+    """
+    out = []
+    last: Row | None = None
+    running: Decimal | None = None
+    for row in rows:
+        if running is not None:
+            running += row.amount
+        if row.balance is not None:
+            if last is not None and running != row.balance:
+                out.append((last, row, running))
+            last, running = row, row.balance
+    return out
+
+
+def _ordered(rows: list[Row]) -> list[Row]:
+    """Rows in the order the money moved: many banks list the newest first.
+
+    The order whose running balance follows the amounts, among those the dates allow (a
+    statement dated forwards is never read backwards); the file's order first.
+    """
     if len(rows) < 2:
         return rows
     backwards = rows[::-1]
-    if consistent(rows):
-        return rows
-    if consistent(backwards):
-        return backwards
-    if rows[0].date > rows[-1].date:
-        return backwards
-    return rows
+    pairs = list(zip(rows, rows[1:], strict=False))
+    forward_dated = all(a.date <= b.date for a, b in pairs)
+    backward_dated = all(a.date >= b.date for a, b in pairs)
+    allowed = [order for order, dated in ((rows, forward_dated), (backwards, backward_dated))
+               if dated] or [rows, backwards]
+    if sum(1 for r in rows if r.balance is not None) >= 2:
+        for order in allowed:
+            if not _breaks(order):
+                return order
+    if len(allowed) == 1:
+        return allowed[0]
+    return backwards if rows[0].date > rows[-1].date else rows
 
 
-def parse(raw: bytes) -> Statement:
+def _header_and_table(raw: bytes) -> tuple[str, list[list[str]], int, dict[str, int], str | None]:
     text, encoding = _decode(raw)
     lines = text.splitlines()
     sample = next((ln for ln in lines if "\t" in ln or "," in ln), "")
@@ -162,7 +258,7 @@ def parse(raw: bytes) -> Statement:
     table = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     header = _find_header(table)
     if header is None:
-        raise StatementError("找不到表头（交易日期、收入金额/支出金额…） (no statement header found)")
+        raise NotAStatement("找不到表头（交易日期、收入金额/支出金额…） (no statement header found)")
     start, cols = header
     account_number = None
     for row in table[:start]:
@@ -171,35 +267,103 @@ def parse(raw: bytes) -> Statement:
             account_number = cells[1]
         elif cells and (m := re.match(r"^(?:账号|卡号)[:：]\s*(\S+)", cells[0])):
             account_number = m[1]
+    return encoding, table, start, cols, account_number
+
+
+def parse(raw: bytes) -> Statement:
+    """The statement's rows; ``StatementError`` naming every bad cell, ``NotAStatement``."""
+    encoding, table, start, cols, account_number = _header_and_table(raw)
+    names = [_clean(c) for c in table[start]]
+    lines = _physical_lines(raw.decode(encoding), len(table))
 
     def cell(row: list[str], key: str) -> str:
         i = cols.get(key)
         return _clean(row[i]) if i is not None and i < len(row) else ""
 
+    problems: list[Problem] = []
     rows = []
-    for offset, row in enumerate(table[start + 1:], start + 2):
+    for index in range(start + 1, len(table)):
+        row, lineno = table[index], lines[index]
+
+        def number(key: str, row: list[str] = row, lineno: int = lineno) -> Decimal | None:
+            try:
+                return _number(cell(row, key))
+            except _Bad as exc:
+                problems.append(Problem(lineno, names[cols[key]], str(exc)))
+                return None
+
         day = _date(cell(row, "date"))
         if day is None:
             continue  # blank lines, 合计, notes
         if "amount" in cols and not ("income" in cols and "expense" in cols):
-            signed = _number(cell(row, "amount")) or Decimal(0)
+            column = "amount"
+            signed = number("amount") or Decimal(0)
             direction = cell(row, "direction")
             if direction and direction[0] in "借支出付" and signed > 0:
                 signed = -signed
         else:
-            signed = abs(_number(cell(row, "income")) or Decimal(0)) \
-                - abs(_number(cell(row, "expense")) or Decimal(0))
+            money_in, money_out = number("income"), number("expense")
+            if money_in and money_out:
+                problems.append(Problem(lineno, None, (
+                    f"「{names[cols['income']]}」与「{names[cols['expense']]}」两列都有金额，"
+                    "应只填一列 (both the income and the expense column hold an amount)")))
+                continue
+            # Signs are kept: -500 in the income column is a reversal, money out.
+            column = "expense" if money_out else "income"
+            signed = (money_in or Decimal(0)) - (money_out or Decimal(0))
+        balance = number("balance") if "balance" in cols else None
         if signed == 0:
             continue
         time = cell(row, "time") or None
         if time is None and re.match(r"^\S+\s+\d{1,2}:\d{2}", cell(row, "date")):
             time = cell(row, "date").split()[1]
-        rows.append(Row(offset, day, time, cell(row, "summary"), signed,
-                        _number(cell(row, "balance")) if "balance" in cols else None,
-                        cell(row, "counterparty") or None, cell(row, "serial") or None))
+        rows.append(Row(lineno, day, time, cell(row, "summary"), signed, balance,
+                        cell(row, "counterparty") or None, cell(row, "serial") or None, column))
+    if problems:
+        raise StatementError("对账单有无法识别的金额，未导入任何一行 "
+                             "(cells that are not amounts; nothing imported)", problems)
     if not rows:
         raise StatementError("对账单中没有交易 (the statement has no transactions)")
-    return Statement(encoding, tuple(_ordered(rows)), account_number)
+    ordered = _ordered(rows)
+    breaks = _breaks(ordered)
+    if breaks:
+        column = names[cols["balance"]]
+        raise StatementError(
+            "余额与收支金额对不上，可能漏了行或金额的正负号读错，未导入任何一行 "
+            "(the running balance does not follow the amounts; nothing imported)",
+            [Problem(row.lineno, column,
+                     f"余额 {row.balance:f}，而第 {prev.lineno} 行余额 {prev.balance:f} 加上其后的收支"
+                     f"应为 {expected:f} (balance {row.balance:f}; line {prev.lineno}'s "
+                     f"{prev.balance:f} with the amounts since makes {expected:f})")
+             for prev, row, expected in breaks])
+    return Statement(encoding, tuple(ordered), account_number)
+
+
+def _physical_lines(text: str, count: int) -> list[int]:
+    """The line (1-based) each CSV record starts on: a quoted cell may hold a line break."""
+    out, line = [], 1
+    for record in _records(text):
+        out.append(line)
+        line += record.count("\n") + (record.count("\r") - record.count("\r\n"))
+    while len(out) < count:
+        out.append(line)
+    return out
+
+
+def _records(text: str) -> list[str]:
+    """The raw text of each CSV record, its line break included."""
+    records, current, quoted = [], [], False
+    for chunk in re.split(r"(\r\n|\n|\r)", text):
+        current.append(chunk)
+        if chunk in ("\r\n", "\n", "\r"):
+            if not quoted:
+                records.append("".join(current))
+                current = []
+        else:
+            quoted ^= chunk.count('"') % 2 == 1
+    if current and "".join(current):
+        records.append("".join(current))
+    return records
 
 
 @lru_cache(maxsize=16)
@@ -241,14 +405,16 @@ class BankStatementImporter(beangulp.Importer):
     def identify(self, filepath: str) -> bool:
         if not filepath.lower().endswith((".csv", ".txt")):
             return False
+        # A statement with bad rows is still this importer's: extract then names the rows.
         try:
-            statement = read_statement(filepath)
-        except (OSError, StatementError, csv.Error):
+            with open(filepath, "rb") as handle:
+                account_number = _header_and_table(handle.read())[4]
+        except (OSError, NotAStatement, csv.Error):
             return False
         if self.account_number is None:
             return True
-        return statement.account_number is not None and \
-            statement.account_number.replace(" ", "").endswith(self.account_number.replace(" ", ""))
+        return account_number is not None and \
+            account_number.replace(" ", "").endswith(self.account_number.replace(" ", ""))
 
     def account(self, filepath: str) -> str:
         return self.bank_account
@@ -294,6 +460,10 @@ class BankStatementImporter(beangulp.Importer):
         for pattern, target in self.rules:
             if pattern.search(text):
                 return target
+        if row.column == "income":  # money in, or its reversal (冲正/退回, negative)
+            return self.income_account
+        if row.column == "expense":  # money out, or a payment coming back (negative)
+            return self.expense_account
         return self.income_account if row.amount > 0 else self.expense_account
 
     # -- duplicates: one ledger entry answers for at most one statement row
