@@ -9,6 +9,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from . import privacy
 from .masking import mask_name
 from .money import ZERO, as_str
 from .state import FundState, Loan, Position
@@ -59,7 +60,11 @@ def loan_row(state: FundState, loan: Loan, as_of: Date) -> dict[str, Any]:
         "guarantor": loan.guarantor,
         "rate": None if loan.rate is None else str(loan.rate),
         "amount": as_str(loan.principal),
-        "disbursed": loan.disbursed_on.isoformat() if loan.disbursed_on else None,
+        # an opening loan (借款期初余额) shows its original ``disbursed:`` when given; ``entered``
+        # is always the day these books first hold the loan (its disbursement or opening entry)
+        "disbursed": _iso(loan.disbursed_original or loan.disbursed_on),
+        "entered": _iso(loan.disbursed_on),
+        "opening": loan.opening,
         "due": due.isoformat() if due else None,
         "rescheduled": any(when <= as_of for when, _, _ in loan.reschedules),
         "repaid": as_str(loan.repaid_on(as_of)),
@@ -72,15 +77,23 @@ def loan_row(state: FundState, loan: Loan, as_of: Date) -> dict[str, Any]:
     }
 
 
+def _iso(day: Date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 def loan_book(state: FundState, as_of: Date) -> list[dict[str, Any]]:
-    """Every loan disbursed by the end of ``as_of``, in disbursement order."""
+    """Every loan the books hold by the end of ``as_of`` (opening loans from their opening
+    entry), in the order the books took them: date entered, then ID."""
     loans = [ln for ln in state.loans.values() if ln.disbursed_on and ln.disbursed_on <= as_of]
     loans.sort(key=lambda ln: (ln.disbursed_on, ln.id))
     return [loan_row(state, ln, as_of) for ln in loans]
 
 
-def member_register(state: FundState, member_id: str, as_of: Date) -> dict[str, Any]:
-    """One member's register (台帐): reviews, applications, relief received, loans."""
+def member_register(state: FundState, member_id: str, as_of: Date, *,
+                    names: bool = False) -> dict[str, Any]:
+    """One member's register (台帐): reviews, applications, relief received, loans.
+
+    An application's ``purpose:`` may name a child or a diagnosis: only with ``names``."""
     member = state.members[member_id]
     policy = state.policy_at(as_of)
     apps = [a for a in state.applications.values() if a.member_id == member_id and a.date <= as_of]
@@ -104,7 +117,7 @@ def member_register(state: FundState, member_id: str, as_of: Date) -> dict[str, 
                     for r in member.reviews if r.date <= as_of],
         "applications": [{
             "id": a.id, "kind": a.kind, "date": a.date.isoformat(), "amount": as_str(a.amount),
-            "purpose": a.purpose,
+            "purpose": privacy.kept(a.purpose, names),
             "steps": [{"step": s.name, "date": s.date.isoformat()} for s in a.steps if s.date <= as_of],
             "approved": None if a.approved_on(as_of) is None else as_str(a.approved_on(as_of)),
             "paid": as_str(a.paid(as_of)),
@@ -137,7 +150,7 @@ def publicity_list(state: FundState, as_of: Date) -> list[dict[str, Any]]:
                 member = state.members.get(app.member_id)
                 rows.append({
                     "application": app.id,
-                    "name": mask_name(member.name) if member else "*",
+                    "name": privacy.member_name(member.name if member else None, names=False),
                     "branch": member.branch if member else "",
                     "kind": app.kind,
                     "amount": as_str(app.amount),
