@@ -142,14 +142,17 @@ def test_alignment_counts_display_width():
 
 @pytest.mark.parametrize("text, expected", [
     ("1234.5", "1234.50"), ("1,234.50", "1234.50"), ("300 CNY", "300.00"), ("￥300", "300.00"),
-    ("300元", "300.00"), ("0.01", "0.01"),
+    ("300元", "300.00"), ("0.01", "0.01"), ("１，２３４．５", "1234.50"), ("￥３００", "300.00"),
+    ("999999999999999.99", "999999999999999.99"), ("500.000", "500.00"),
 ])
 def test_amounts_parse_exactly(text, expected):
     assert parse_amount(text, "CNY") == Decimal(expected)
     assert str(parse_amount(text, "CNY")) == expected
 
 
-@pytest.mark.parametrize("text", ["12.345", "-5", "0", "abc", "5 USD", "1e3", ""])
+@pytest.mark.parametrize("text", ["12.345", "-5", "0", "abc", "5 USD", "1e3", "", "NaN", "nan",
+                                  "Infinity", "-Infinity", "inf", "sNaN", "1e40", "1E5",
+                                  "1" + "0" * 29, "1" + "0" * 15, "12,34", "1,2345"])
 def test_bad_amounts_are_refused(text):
     with pytest.raises(EntryError):
         parse_amount(text, "CNY")
@@ -157,8 +160,33 @@ def test_bad_amounts_are_refused(text):
 
 def test_rates():
     assert parse_rate("4.35%") == Decimal("0.0435") == parse_rate("0.0435")
-    with pytest.raises(EntryError):
-        parse_rate("35")
+    assert parse_rate("４．３５％") == Decimal("0.0435")
+    for bad in ("35", "NaN", "Infinity", "sNaN%", "1e-40", "4.35e0%", "1" + "0" * 30 + "%"):
+        with pytest.raises(EntryError):
+            parse_rate(bad)
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "sNaN", "1e40",
+                                   "1" + "0" * 29, "1" + "0" * 15])
+@pytest.mark.parametrize("kind, option, rest", [
+    ("donation", "--amount", ["--donor", "x"]),
+    ("repay", "--principal", ["--loan", "L2025-003"]),
+    ("repay", "--interest", ["--loan", "L2025-003", "--principal", "1"]),
+    ("apply", "--amount", ["--member", "M0007", "--kind", "relief", "--purpose", "医疗"]),
+])
+def test_amounts_that_are_not_money_are_usage_errors(top, kind, option, rest, value):
+    before = files_of(top.parent)
+    result = run(kind, top, option, value, *rest, "--date", "2026-08-01")
+    assert result.exit_code == 2, result.output
+    assert "金额" in result.output and "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert files_of(top.parent) == before
+
+
+@pytest.mark.parametrize("rate", ["NaN", "1e-40", "Infinity%"])
+def test_a_rate_that_is_not_a_rate_is_a_usage_error(top, rate):
+    result = run("loan", top, "--application", "A2025-003", "--amount", "1000", "--rate", rate)
+    assert result.exit_code == 2 and "利率" in result.output
 
 
 @pytest.mark.parametrize("args, code", [

@@ -18,6 +18,11 @@ from ..money import FEN
 from ..table import width
 
 AMOUNT_COLUMN = 50  # where amounts end when neither the file nor the ledger shows a habit
+MAX_INTEGER_DIGITS = 15  # yuan: far above any fund, and exact in every tool the books meet
+
+# What a Chinese input method types in full width: digits, point, comma, signs, yen.
+FULL_WIDTH = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)},
+                            "．": ".", "，": ",", "－": "-", "−": "-", "＋": "+", "￥": "¥"})
 
 
 class EntryError(ValueError):
@@ -31,19 +36,25 @@ _AMOUNT_RE = re.compile(r"^(?P<sign>[-+]?)\s*[¥￥]?\s*(?P<num>[0-9][0-9,]*(?:\
 def parse_amount(text: str, currency: str, allow_zero: bool = False) -> Decimal:
     """``"1,234.5"``, ``"1234.50 CNY"``, ``"￥300"``, ``"300元"`` -> ``Decimal("1234.50")``.
 
-    Exact (never through float), positive, at most two decimals (fen), in ``currency``.
+    Exact (never through float), positive, at most two decimals (fen), at most
+    ``MAX_INTEGER_DIGITS`` digits of yuan, in ``currency``. Full-width digits are read as
+    digits; ``NaN``, ``Infinity`` and exponents (``1e40``) are not amounts.
     """
-    raw = str(text).strip().replace("，", ",")
+    raw = str(text).strip().translate(FULL_WIDTH)
     match = _AMOUNT_RE.match(raw)
-    if not match:
+    if not match or not _grouped(match["num"]):
         raise EntryError(f"金额 {text!r} 无法识别，应如 1234.50 (not an amount: {text!r})")
     cur = match["cur"]
     if cur and cur != "元" and cur != currency:
         raise EntryError(f"金额币种应为 {currency}，实为 {cur} (amount must be in {currency})")
     if match["sign"] == "-":
         raise EntryError(f"金额应为正数，实为 {text} (amount must be positive)")
+    digits = match["num"].replace(",", "")
+    if len(digits.partition(".")[0].lstrip("0")) > MAX_INTEGER_DIGITS:
+        raise EntryError(f"金额 {text} 超过 {MAX_INTEGER_DIGITS} 位整数，不是基金能有的数目 "
+                         f"(amount has more than {MAX_INTEGER_DIGITS} integer digits)")
     try:
-        number = Decimal(match["num"].replace(",", ""))
+        number = Decimal(digits)
     except InvalidOperation:
         raise EntryError(f"金额 {text!r} 无法识别 (not an amount)") from None
     if number != number.quantize(FEN):
@@ -53,9 +64,20 @@ def parse_amount(text: str, currency: str, allow_zero: bool = False) -> Decimal:
     return number.quantize(FEN)
 
 
+def _grouped(number: str) -> bool:
+    """Thousands separators, if any, every three digits (``1,234.50``; not ``12,34``)."""
+    whole = number.partition(".")[0]
+    return "," not in whole or re.fullmatch(r"[0-9]{1,3}(?:,[0-9]{3})+", whole) is not None
+
+
+_RATE_RE = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{1,10})?%?$|^\.[0-9]{1,10}%?$")
+
+
 def parse_rate(text: str) -> Decimal:
     """An annual rate: ``"0.0435"`` or ``"4.35%"`` -> ``Decimal("0.0435")``."""
-    raw = str(text).strip()
+    raw = str(text).strip().translate(FULL_WIDTH).replace("％", "%")
+    if not _RATE_RE.match(raw):
+        raise EntryError(f"利率 {text!r} 无法识别，应如 0.0435 或 4.35% (not a rate)")
     try:
         rate = Decimal(raw[:-1].strip()) / 100 if raw.endswith("%") else Decimal(raw)
     except InvalidOperation:
@@ -82,7 +104,9 @@ def value(val: Any) -> str:
     """A metadata or custom value as beancount writes it: strings quoted, the rest bare."""
     if isinstance(val, bool):
         return "TRUE" if val else "FALSE"
-    if isinstance(val, datetime.date | Decimal | int):
+    if isinstance(val, Decimal):
+        return f"{val:f}"  # never an exponent, which beancount cannot read
+    if isinstance(val, datetime.date | int):
         return str(val)
     if isinstance(val, Raw):
         return val.text
