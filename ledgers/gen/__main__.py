@@ -1,0 +1,5 @@
+"""python -m ledgers.gen: regenerate the four demo ledgers."""
+
+from . import main
+
+main()
