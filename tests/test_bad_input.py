@@ -159,3 +159,47 @@ def test_the_last_day_a_date_can_hold(command):
     example = Path(__file__).parent / "ledgers" / "spec_example.beancount"
     result = run(command, example, "--as-of", "9999-12-31")
     assert result.exit_code == 0, result.output
+
+
+# ------------------------------------------------------------------ FL106 in the fund's words
+
+MALFORMED = [
+    ('2025-01-04 custom "apply" "A1" "M1" "loan"',
+     'custom "apply" 应有 4 个值，实有 3 个；应写成 custom "apply" "申请编号" "成员编号" "loan 或 relief" 金额 CNY',
+     'found 3: custom "apply" "APP-ID" "M-ID" "loan"|"relief" AMOUNT'),
+    ('2025-01-04 custom "apply" "A3" "M1" "loan" 100',
+     'custom "apply" 的第 4 个值（申请金额）应为金额（如 100.00 CNY），实为 100', "found 100"),
+    ('2025-01-04 custom "member" "2M"\n  name: "王五"\n  branch: "一支部"',
+     'custom "member" 的第 1 个值（成员编号）应为编号（字母开头，由字母、数字和 - 组成），实为 "2M"',
+     "should be an ID"),
+    ('2025-01-04 custom "member" "M5"\n  name: "王五"', 'custom "member" 缺少必填的元数据 branch:',
+     "needs branch:"),
+    ('2025-01-05 custom "reschedule" "L1" "2026-01-01"',
+     'custom "reschedule" 的第 2 个值（新的到期日）应为日期（如 2027-06-05），实为 "2026-01-01"；'
+     '应写成 custom "reschedule" "借款编号" 新的到期日', "should be a date"),
+    ('2025-01-05 custom "branch-review" "A1" "x"',
+     'custom "branch-review" 应有 1 个值，实有 2 个；应写成 custom "branch-review" "申请编号"',
+     'custom "branch-review" "APP-ID"'),
+    ('2025-01-05 custom "release" 100 USD', 'custom "release" 的金额币种应为 CNY，实为 100 USD',
+     "found 100 USD"),
+    ('2025-01-05 custom "review" "M7" "general"', 'custom "review" 引用了未知的成员 M7',
+     "unknown member M7"),
+    ('2025-01-05 custom "write-off" "L9"', 'custom "write-off" 引用了未知的借款 L9', "unknown loan L9"),
+]
+
+
+@pytest.mark.parametrize(("text", "zh", "en"), MALFORMED)
+def test_malformed_directives_say_how_to_write_them(tmp_path, text, zh, en):
+    result = run("check", ledger(tmp_path, text + "\n"))
+    assert result.exit_code == 1
+    lines = [ln for ln in result.output.splitlines() if "FL106" in ln]
+    assert len(lines) == 1, result.output
+    assert zh in lines[0] and en in lines[0]
+    chinese = lines[0].split(" (malformed fund directive")[0]
+    assert "<id>" not in chinese and "<str>" not in chinese and "<amount>" not in chinese
+
+
+def test_a_policy_of_the_wrong_shape_shows_how_to_write_one(tmp_path):
+    result = run("check", ledger(tmp_path, '2025-01-05 custom "fund-policy" "loan-max"\n'))
+    assert ('FL103 custom "fund-policy" 应有 2 个值，实有 1 个；应写成 custom "fund-policy" "政策项" 值，'
+            '如 custom "fund-policy" "loan-max" 5000 CNY') in result.output

@@ -135,7 +135,7 @@ def test_check_verbose_prints_a_directive_without_values(tmp_path):
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert 'FL106 custom "member" 应有 1 个值' in result.stderr
-    assert '"member" takes 1 value (<id>), found 0' in result.stderr
+    assert '"member" takes 1 value, found 0: custom "member" "M-ID"' in result.stderr
     assert '2026-07-01 custom "member"' in result.stderr
 
 
@@ -145,6 +145,7 @@ def test_a_value_of_the_wrong_type_is_named_as_written(tmp_path):
                     + '\n2026-07-01 custom "release" 100\n  minutes: "〔2026〕1号"\n', encoding="utf-8")
     result = run("check", path)
     assert result.exit_code == 1
-    assert ('"release" value 100 should be an amount with its currency (e.g. 100.00 CNY)'
-            in result.stderr), result.stderr
+    assert ('"release" value 1 (the amount) should be an amount with its currency '
+            "(e.g. 100.00 CNY), found 100" in result.stderr), result.stderr
+    assert "实为 100；应写成 custom \"release\" 金额 CNY" in result.stderr
     assert "Decimal(" not in result.stderr
