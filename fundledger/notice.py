@@ -58,7 +58,8 @@ class Beneficiary:
 class YearFigures:
     """What a year raised and used; the notice shows one year and compares with the last."""
 
-    raised: dict[str, Decimal] = field(default_factory=dict)
+    raised: dict[str, Decimal] = field(default_factory=dict)  # opening entries left out
+    brought_forward: Decimal = ZERO  # the opening entries dated in the year (上年结转/期初)
     relief: dict[str, Decimal] = field(default_factory=dict)
     relief_members_by_account: dict[str, int] = field(default_factory=dict)
     relief_members: int = 0
@@ -107,6 +108,9 @@ def year_figures(state: FundState, year: int) -> YearFigures:
     for inflow in state.inflows:
         if not _in_year(inflow.date, year):
             continue
+        if inflow.opening:  # brought forward, never raised; its payee is no donor (SPEC §1, §7)
+            out.brought_forward += inflow.amount
+            continue
         raised[inflow.account] += inflow.amount
         if inflow.account.startswith("Income:Interest"):
             out.interest += inflow.amount
@@ -141,7 +145,7 @@ def loan_figures(state: FundState, year: int) -> LoanFigures:
     for loan in state.loans.values():
         if loan.disbursed_on is None or loan.disbursed_on > end:
             continue
-        if loan.disbursed_on.year == year:
+        if loan.disbursed_on.year == year and not loan.opening:  # brought in, not disbursed
             fig.disbursed_count += 1
             fig.disbursed_amount += loan.principal
         for move in loan.moves:
@@ -210,7 +214,7 @@ def _build_notice(fund: Fund, year: int, edition: str) -> Notice:
     files = sorted(fund.source_files, key=lambda p: (p.resolve() != top, p.as_posix()))
     return Notice(
         title=fund.title, currency=fund.currency, year=year, edition=edition,
-        start=state.position(Date(year - 1, 12, 31)), end=state.position(Date(year, 12, 31)),
+        start=state.year_start(year), end=state.position(Date(year, 12, 31)),
         this=this, last=last, labels={a: state.account_label(a) for a in sorted(accounts)},
         beneficiaries=beneficiaries(state, year) if edition == "internal" else [],
         fingerprint=fingerprint(files),
@@ -228,6 +232,7 @@ def notice_json(notice: Notice) -> dict[str, Any]:
         "end": position_json(notice.end),
         "raised": {a: as_str(v) for a, v in this.raised.items()},
         "raised_total": as_str(this.raised_total),
+        "brought_forward": as_str(this.brought_forward),
         "relief": {a: {"amount": as_str(v), "members": this.relief_members_by_account[a]}
                    for a, v in this.relief.items()},
         "relief_total": as_str(this.relief_total),

@@ -60,7 +60,11 @@ def loan_row(state: FundState, loan: Loan, as_of: Date) -> dict[str, Any]:
         "guarantor": loan.guarantor,
         "rate": None if loan.rate is None else str(loan.rate),
         "amount": as_str(loan.principal),
-        "disbursed": loan.disbursed_on.isoformat() if loan.disbursed_on else None,
+        # an opening loan (借款期初余额) shows its original ``disbursed:`` when given; ``entered``
+        # is always the day these books first hold the loan (its disbursement or opening entry)
+        "disbursed": _iso(loan.disbursed_original or loan.disbursed_on),
+        "entered": _iso(loan.disbursed_on),
+        "opening": loan.opening,
         "due": due.isoformat() if due else None,
         "rescheduled": any(when <= as_of for when, _, _ in loan.reschedules),
         "repaid": as_str(loan.repaid_on(as_of)),
@@ -73,8 +77,13 @@ def loan_row(state: FundState, loan: Loan, as_of: Date) -> dict[str, Any]:
     }
 
 
+def _iso(day: Date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 def loan_book(state: FundState, as_of: Date) -> list[dict[str, Any]]:
-    """Every loan disbursed by the end of ``as_of``, in disbursement order."""
+    """Every loan the books hold by the end of ``as_of`` (opening loans from their opening
+    entry), in the order the books took them: date entered, then ID."""
     loans = [ln for ln in state.loans.values() if ln.disbursed_on and ln.disbursed_on <= as_of]
     loans.sort(key=lambda ln: (ln.disbursed_on, ln.id))
     return [loan_row(state, ln, as_of) for ln in loans]

@@ -10,13 +10,20 @@ from . import Checker
 
 
 def _disbursed(c: Checker) -> list[Loan]:
+    """Every loan the books hold, opening loans (借款期初余额) included, in date order."""
     loans = [loan for loan in c.state.loans.values() if loan.disbursement is not None]
     return sorted(loans, key=lambda ln: (ln.disbursed_on, ln.disbursement.meta.get("lineno", 0)))
 
 
+def _new(c: Checker) -> list[Loan]:
+    """The loans these books disbursed: an opening loan was decided before them (SPEC §4), so
+    the rules on making a loan (amount, term, guarantor, quota, rate) do not judge it."""
+    return [loan for loan in _disbursed(c) if not loan.opening]
+
+
 def fl301_loan_amount(c: Checker) -> None:
     cur = c.state.currency
-    for loan in c.each(_disbursed(c), lambda ln: ln.disbursement):
+    for loan in c.each(_new(c), lambda ln: ln.disbursement):
         policy = c.state.policy_at(loan.disbursed_on)
         if loan.principal > policy.loan_max:
             c.error("FL301", f"借款金额 {fmt(loan.principal)} {cur} 超过上限 {fmt(policy.loan_max)} {cur}",
@@ -29,6 +36,9 @@ def fl301_loan_amount(c: Checker) -> None:
 def fl302_loan_term(c: Checker) -> None:
     """Principal back within the term (两年还本); reschedules within the extension."""
     for loan in c.each(_disbursed(c), lambda ln: ln.disbursement):
+        if loan.opening:
+            _opening_term(c, loan)
+            continue
         policy = c.state.policy_at(loan.disbursed_on)
         latest = add_months(loan.disbursed_on, policy.loan_term_months)
         if loan.due is None:
@@ -49,8 +59,25 @@ def fl302_loan_term(c: Checker) -> None:
                         f"reschedule to {new_due} beyond {limit}", entry)
 
 
+def _opening_term(c: Checker, loan: Loan) -> None:
+    """An opening loan needs its ``due:``; no term is checked (it was made before these books),
+    but reschedules are measured from that ``due:`` like any loan's."""
+    if loan.due is None:
+        found = "缺少 due:" if loan.due_raw is None else f"due: {loan.due_raw!r} 不是日期"
+        c.error("FL302", f"期初借款 {loan.id} {found}；应注明原定的还款日",
+                "due: missing or not a date on an opening loan", loan.disbursement)
+        return
+    for when, new_due, entry in loan.reschedules:
+        c.at = entry
+        ext = c.state.policy_at(when).loan_extension_months
+        limit = add_months(loan.due, ext)
+        if new_due > limit:
+            c.error("FL302", f"期初借款 {loan.id} 展期至 {new_due}，超过原还款日 {loan.due} 加 {ext} 个月（{limit}）",
+                    f"reschedule to {new_due} beyond {limit}", entry)
+
+
 def fl303_guarantor(c: Checker) -> None:
-    for loan in c.each(_disbursed(c), lambda ln: ln.disbursement):
+    for loan in c.each(_new(c), lambda ln: ln.disbursement):
         if not loan.guarantor and c.state.policy_at(loan.disbursed_on).guarantor_required:
             c.error("FL303", f"借款 {loan.id} 缺少担保 guarantor:（政策要求担保）",
                     "guarantor: missing", loan.disbursement)
@@ -58,7 +85,7 @@ def fl303_guarantor(c: Checker) -> None:
 
 def fl304_annual_quota(c: Checker) -> None:
     count: dict[int, int] = defaultdict(int)
-    for loan in c.each(_disbursed(c), lambda ln: ln.disbursement):
+    for loan in c.each(_new(c), lambda ln: ln.disbursement):
         year = loan.disbursed_on.year
         count[year] += 1
         quota = c.state.policy_at(loan.disbursed_on).loan_annual_quota
@@ -72,6 +99,9 @@ def fl305_loans_per_member(c: Checker) -> None:
     for loan in c.each(_disbursed(c), lambda ln: ln.disbursement):
         if loan.member_id is None:
             continue
+        if loan.opening:  # outstanding for later loans; bringing it in is no new loan
+            earlier[loan.member_id].append(loan)
+            continue
         day = loan.disbursed_on
         limit = c.state.policy_at(day).loan_per_member
         open_loans = [o for o in earlier[loan.member_id] if o.balance_on(day) > 0]
@@ -84,7 +114,7 @@ def fl305_loans_per_member(c: Checker) -> None:
 
 
 def fl306_rate(c: Checker) -> None:
-    for loan in c.each(_disbursed(c), lambda ln: ln.disbursement):
+    for loan in c.each(_new(c), lambda ln: ln.disbursement):
         cap = c.state.policy_at(loan.disbursed_on).loan_rate_max
         if loan.rate_raw is not None and loan.rate is None:
             c.error("FL306", f"借款 {loan.id} 的 rate: {loan.rate_raw!r} 不是年利率小数",
@@ -104,9 +134,12 @@ def fl307_loan_postings(c: Checker) -> None:
             balance += move.amount
             problem = None
             if loan.disbursed_on is None or move.date < loan.disbursed_on:
-                problem = (f"借款 {loan.id} 在放款前就有记账", f"{loan.id} posted before disbursement")
+                problem = ((f"借款 {loan.id} 在期初转入（{loan.disbursed_on}）前就有记账",
+                            f"{loan.id} posted before its opening entry") if loan.opening else
+                           (f"借款 {loan.id} 在放款前就有记账", f"{loan.id} posted before disbursement"))
             elif move.kind == "disburse" and move.entry is not loan.disbursement:
-                problem = (f"借款 {loan.id} 已于 {loan.disbursed_on} 放款，不能再次放款",
+                done = "作为期初借款转入" if loan.opening else "放款"
+                problem = (f"借款 {loan.id} 已于 {loan.disbursed_on} {done}，不能再次放款或转入",
                            f"{loan.id} disbursed twice")
             elif balance < 0:
                 problem = (f"借款 {loan.id} 还款后余额为 {fmt(balance)}，低于零",

@@ -86,6 +86,29 @@ def fl106_malformed_directive(c: Checker) -> None:
         if member is None or member.registered > app.date:
             c.error("FL106", f"申请 {app.id} 的成员 {app.member_id} 在 {app.date} 尚未登记",
                     f"unknown member {app.member_id}", app.entry)
+    _opening_loans(c)
+
+
+def _opening_loans(c: Checker) -> None:
+    """An opening loan (借款期初余额) names its borrower, registered by the opening entry's
+    date, with ``member:``; ``disbursed:``, when given, is a date not after it."""
+    loans = [ln for ln in c.state.loans.values() if ln.opening]
+    for loan in c.each(loans, lambda ln: ln.disbursement):
+        day, entry = loan.disbursed_on, loan.disbursement
+        member = c.state.members.get(loan.member_id) if loan.member_id is not None else None
+        if loan.member_id is None:
+            c.error("FL106", f"期初借款 {loan.id} 缺少必填的 member:（借款人）",
+                    f"opening loan {loan.id} needs member: (the borrower)", entry)
+        elif member is None or member.registered > day:
+            c.error("FL106", f"期初借款 {loan.id} 的借款人 {loan.member_id} 在 {day} 尚未登记",
+                    f"unknown member {loan.member_id}", entry)
+        if loan.disbursed_raw is not None and loan.disbursed_original is None:
+            c.error("FL106", f"期初借款 {loan.id} 的 disbursed: {loan.disbursed_raw!r} 不是日期",
+                    f"disbursed: {loan.disbursed_raw!r} is not a date", entry)
+        elif loan.disbursed_original is not None and loan.disbursed_original > day:
+            c.error("FL106", f"期初借款 {loan.id} 的原放款日 disbursed: {loan.disbursed_original} "
+                             f"晚于期初记账日 {day}",
+                    f"disbursed: {loan.disbursed_original} after the opening entry ({day})", entry)
 
 
 RULES = [fl101_fiscal_not_allowed, fl102_account_outside_roles, fl103_bad_policy,

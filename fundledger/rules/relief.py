@@ -21,8 +21,10 @@ def fl401_not_eligible(c: Checker) -> None:
     """Help goes to registered members whose annual review is current (动态管理)."""
     s = c.state
     people = [(r.member_id, r.date, r.entry, "救济") for r in s.relief if r.member_id is not None]
+    # an opening loan was granted before these books: its borrower is checked as registered
+    # (FL106), not as eligible on the day the books took it over
     people += [(ln.member_id, ln.disbursed_on, ln.disbursement, "借款") for ln in s.loans.values()
-               if ln.disbursement is not None and ln.member_id is not None]
+               if ln.disbursement is not None and ln.member_id is not None and not ln.opening]
     seen = set()
     for member_id, day, entry, what in c.each(people, lambda x: x[2]):
         member = s.members.get(member_id)

@@ -13,10 +13,11 @@ KIND_ZH = {"loan": "借款", "relief": "救济"}
 
 
 def _payments(c: Checker) -> list[tuple[str | None, str, object, object]]:
-    """(application id, kind, record, entry) for every relief posting and loan disbursement."""
+    """(application id, kind, record, entry) for every relief posting and loan disbursement
+    (an opening loan is no disbursement of these books: it needs no application)."""
     out = [(r.application_id, "relief", r, r.entry) for r in c.state.relief]
     out += [(loan.application_id, "loan", loan, loan.disbursement)
-            for loan in c.state.loans.values() if loan.disbursement is not None]
+            for loan in c.state.loans.values() if loan.disbursement is not None and not loan.opening]
     return out
 
 
