@@ -52,28 +52,43 @@ def _open(ledger: str) -> Fund:
                          f"compute: {type(exc).__name__})") from None
 
 
-def ledger_years(fund: Fund, today: datetime.date | None = None) -> range | None:
-    """The years a report may be asked for: the first entry's year to the last entry's, or
-    to this year if later (a notice for the year under way, or for last year in March).
-    None for a ledger without entries."""
-    if not fund.entries:
+def ledger_span(entries: list[Any], today: datetime.date | None = None
+                ) -> tuple[datetime.date, datetime.date] | None:
+    """The days the books cover: the first entry's day to the last entry's, or to today if
+    later (the Fava pages clamp their as-of day to it). None for a ledger without entries."""
+    if not entries:
         return None
-    days = [entry.date for entry in fund.entries]
-    last = max(max(days).year, (today or datetime.date.today()).year)
+    days = [entry.date for entry in entries]
+    return min(days), max(max(days), today or datetime.date.today())
+
+
+def ledger_years(entries: list[Any], today: datetime.date | None = None) -> range | None:
+    """The years a report may be asked for: those of ``ledger_span`` (so this year too, for
+    a notice of the year under way; last year's in March is inside the books anyway)."""
+    span = ledger_span(entries, today)
+    if span is None:
+        return None
     # year 1 would need the end of year 0 for its start: no date holds it
-    return range(max(min(days).year, datetime.MINYEAR + 1), last + 1)
+    return range(max(span[0].year, datetime.MINYEAR + 1), span[1].year + 1)
+
+
+def year_outside(years: range | None, year: int) -> tuple[str, str] | None:
+    """Why ``year`` cannot be reported (zh, en), naming the years covered; None if it can."""
+    if years is None:
+        return (f"账本中没有任何分录，没有 {year} 年度的账目",
+                f"the ledger has no entries, so nothing for {year}")
+    if year in years:
+        return None
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]}"
+    return (f"账本没有 {year} 年度的账目：账本记录的年度为 {span}",
+            f"no accounts for {year}: the ledger covers {span}")
 
 
 def _year_covered(fund: Fund, year: int) -> None:
     """InputError (exit 2) for a year outside ``ledger_years``, naming the years covered."""
-    years = ledger_years(fund)
-    if years is None:
-        raise InputError(f"账本中没有任何分录，没有 {year} 年度的账目 "
-                         f"(the ledger has no entries, so nothing for {year})")
-    if year not in years:
-        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]}"
-        raise InputError(f"账本没有 {year} 年度的账目：账本记录的年度为 {span} "
-                         f"(no accounts for {year}: the ledger covers {span})")
+    why = year_outside(ledger_years(fund.entries), year)
+    if why is not None:
+        raise InputError(f"{why[0]} ({why[1]})")
 
 
 def _report_errors(fund: Fund, verbose: bool = False) -> int:

@@ -32,6 +32,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "undisbursed": ("未放款", "undisbursed"),
     "register": ("帮扶对象台账", "Member register"),
     "name": ("姓名", "Name"),
+    "account_name": ("账户名称", "Account name"),
     "category": ("类别", "Category"),
     "contact": ("联系人", "Contact"),
     "registered": ("登记日", "Registered"),
@@ -294,6 +295,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "cat_living-alone": ("高龄空巢独居", "elderly, living alone"),
     "cat_seriously-ill": ("重症", "seriously ill"),
     "cat_disaster": ("受灾", "disaster-hit"),
+    "fv_bad_as_of": ("截止日“{value}”不是日期，按 {day} 显示", "“{value}” is not a date; showing {day}"),
+    "fv_as_of_clamped": ("截止日 {asked} 不在账本的日期范围（{first} 至 {last}）内，按 {day} 显示",
+                         "{asked} is outside the ledger's days ({first} to {last}); showing {day}"),
+    "fv_bad_year": ("年度“{value}”不是年份", "“{value}” is not a year"),
     # --- end of the Fava pages' words -----------------------------------------------------
 }
 

@@ -392,3 +392,88 @@ def test_favas_source_files_are_the_ledgers_files(fava, ledger):
     for filename in include:
         body, _ = fava.get("/api/source?filename=" + urllib.parse.quote(filename))
         assert json.loads(body)["data"]["source"]
+
+
+# ---------------------------------------------------------------- bad queries (issue item 8)
+
+def _small_client(tmp_path, extra=""):
+    from fava.application import create_app
+
+    main = tmp_path / "main.beancount"
+    main.write_text(SMALL.read_text(encoding="utf-8") + extra
+                    + '\n2025-01-01 custom "fava-extension" "fundledger.fava"\n'
+                    '2025-01-01 custom "fava-option" "language" "zh_CN"\n', encoding="utf-8")
+    client = create_app([main], load=True, read_only=True).test_client()
+    slug = client.get("/").headers["Location"].strip("/").split("/")[0]
+    return client, slug
+
+
+def _problems(html: str) -> list[str]:
+    return re.findall(r'data-fl="problem">([^<]*)<', html)
+
+
+def test_a_far_as_of_day_is_clamped_to_the_books(tmp_path):
+    client, slug = _small_client(tmp_path)
+    today = datetime.date.today().isoformat()
+    started = time.monotonic()
+    response = client.get(f"/{slug}{EXT}?page=position&as_of=9999-12-31")
+    assert time.monotonic() - started < 3
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and len(html) < 1_000_000
+    assert re.search(r'data-fl-as-of="([^"]+)"', html).group(1) == today
+    assert _problems(html) == [f"截止日 9999-12-31 不在账本的日期范围（2025-01-01 至 {today}）内，"
+                               f"按 {today} 显示"]
+    early = client.get(f"/{slug}{EXT}?page=loans&as_of=0001-01-01").get_data(as_text=True)
+    assert re.search(r'data-fl-as-of="([^"]+)"', early).group(1) == "2025-01-01"
+
+
+@pytest.mark.parametrize(("query", "problem"), [
+    ("page=position&as_of=abc", "截止日“abc”不是日期，按 {today} 显示"),
+    ("page=applications&year=x", "年度“x”不是年份"),
+    ("page=notice&year=x", "年度“x”不是年份"),
+])
+def test_unparsable_queries_say_so(tmp_path, query, problem):
+    client, slug = _small_client(tmp_path)
+    response = client.get(f"/{slug}{EXT}?{query}")
+    assert response.status_code == 200
+    today = datetime.date.today().isoformat()
+    assert _problems(response.get_data(as_text=True)) == [problem.format(today=today)]
+
+
+@pytest.mark.parametrize("year", ["0", "1", "-5", "2024", "10000"])
+def test_a_notice_year_outside_the_books_is_a_clear_answer(tmp_path, year):
+    client, slug = _small_client(tmp_path)
+    covered = f"2025–{datetime.date.today().year}"
+    page = client.get(f"/{slug}{EXT}?page=notice&year={year}")
+    assert page.status_code == 200
+    assert _problems(page.get_data(as_text=True)) == [f"账本没有 {year} 年度的账目：账本记录的年度为 {covered}"]
+    download = client.get(f"/{slug}{EXT}notice?year={year}&format=md")
+    assert download.status_code == 400
+    assert download.get_data(as_text=True).startswith(f"账本没有 {year} 年度的账目")
+    english = client.get(f"/{slug}{EXT}notice?year={year}&format=json&lang=en")
+    assert english.status_code == 400 and f"the ledger covers {covered}" in english.get_data(as_text=True)
+
+
+def test_the_cash_accounts_table_heads_its_names_as_account_names(tmp_path):
+    client, slug = _small_client(tmp_path)
+    html = client.get(f"/{slug}{EXT}?page=position").get_data(as_text=True)
+    head = re.search(r"<h3>其中各现金账户</h3>.*?</thead>", html, re.S).group(0)
+    assert "账户名称" in head and "姓名" not in head
+
+
+def test_opening_inflows_are_not_money_raised():
+    from types import SimpleNamespace
+
+    state = fundledger.load(SMALL).state
+    raised = pages.position_page(state, datetime.date(2025, 12, 31)).years[0].raised
+    first = state.inflows[0]
+    opening = SimpleNamespace(**{k: getattr(first, k) for k in ("date", "account", "pool", "amount",
+                                                                 "donor", "campaign", "entry")},
+                              opening=True)
+    state.inflows.append(opening)
+    try:
+        page = pages.position_page(state, datetime.date(2025, 12, 31))
+    finally:
+        state.inflows.remove(opening)
+    assert page.years[0].raised == raised
+    assert sum(s.by_year.get(2025, Decimal(0)) for s in page.sources) == raised

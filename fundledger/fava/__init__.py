@@ -61,6 +61,19 @@ def _year(text: str | None) -> int | None:
         return None
 
 
+def _span(ledger: Any) -> tuple[Date, Date] | None:
+    """The days the books cover, as the command line's ``ledger_span``."""
+    from ..cli import ledger_span
+
+    return ledger_span(ledger.all_entries)
+
+
+def _years(ledger: Any) -> range | None:
+    from ..cli import ledger_years
+
+    return ledger_years(ledger.all_entries)
+
+
 class FundLedger(FavaExtensionBase):
     """Fund pages for the supervisory group (监督小组), read-only, names masked."""
 
@@ -119,6 +132,7 @@ class FundLedger(FavaExtensionBase):
 
         from flask import Response, abort, request
 
+        from ..cli import year_outside
         from ..notice import EDITIONS, build_notice, notice_json
         from ..render import render_notice
 
@@ -129,6 +143,11 @@ class FundLedger(FavaExtensionBase):
             return abort(400)
         lang = request.args.get("lang") or page_language()
         lang = lang if lang in ("zh", "en") else "zh"
+        why = year_outside(_years(self.ledger), year)
+        if why is not None:  # a clear answer, never Date(10000, …) raising into a 500
+            text = why[0] if lang == "zh" else why[1]
+            return Response(text + "\n", status=400, mimetype="text/plain",
+                            headers={"X-Content-Type-Options": "nosniff"})
         notice = build_notice(self.fund, year, edition)
         if fmt_ == "json":
             text = json.dumps(notice_json(notice), ensure_ascii=False, indent=2, default=str) + "\n"
@@ -162,10 +181,30 @@ class View:
         self.lang = page_language()
         self.t = Words(self.lang)
         self.page = args.get("page") if args.get("page") in PAGES else "position"
-        self.explicit_as_of = _day(args.get("as_of"))
+        self.problems: list[str] = []  # what was asked for and could not be shown, in words
         self.today = Date.today()
-        self.as_of = self.explicit_as_of or self._time_filter_end() or self.today
+        self.explicit_as_of = _day(args.get("as_of"))
+        asked = self.explicit_as_of or self._time_filter_end() or self.today
+        self.as_of = self._clamped(asked)
+        if args.get("as_of") and self.explicit_as_of is None:
+            self.problems.append(self.t("fv_bad_as_of", value=args.get("as_of"), day=self.as_of))
+        if self.explicit_as_of is not None:
+            self.explicit_as_of = self.as_of
+        year = args.get("year")
+        if year and year != "all" and _year(year) is None:
+            self.problems.append(self.t("fv_bad_year", value=year))
         self.state = ext.state
+
+    def _clamped(self, day: Date) -> Date:
+        """``day`` within the books: from the first entry's day to the last's, or today if
+        later, so that ``as_of=9999-12-31`` does not build eight thousand years of months."""
+        span = _span(self.ext.ledger)
+        if span is None or span[0] <= day <= span[1]:
+            return day
+        shown = min(max(day, span[0]), span[1])
+        self.problems.append(self.t("fv_as_of_clamped", asked=day, first=span[0], last=span[1],
+                                    day=shown))
+        return shown
 
     def _time_filter_end(self) -> Date | None:
         """The last day of Fava's time filter (never after today), when one is set."""
@@ -334,9 +373,19 @@ class View:
     def notice_year(self) -> int:
         years = self.years()
         asked = _year(self.args.get("year"))
-        if asked is not None:
+        if asked is not None and self.notice_problem() is None:
             return asked
         return self.as_of.year - 1 if self.as_of.year - 1 in years else years[-1]
+
+    def notice_problem(self) -> str | None:
+        """Why the year asked for has no notice (outside the books), naming the years."""
+        from ..cli import year_outside
+
+        asked = _year(self.args.get("year"))
+        if asked is None:
+            return None
+        why = year_outside(_years(self.ext.ledger), asked)
+        return None if why is None else why[0 if self.lang == "zh" else 1]
 
     def notice_edition(self) -> str:
         return "internal" if self.args.get("edition") == "internal" else "public"

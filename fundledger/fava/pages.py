@@ -124,6 +124,8 @@ def position_page(state: FundState, as_of: Date) -> PositionPage:
     for inflow in state.inflows:
         if inflow.date > as_of or inflow.date.year not in rows:
             continue
+        if getattr(inflow, "opening", False):  # brought forward (期初), never money raised
+            continue
         row = rows[inflow.date.year]
         row.raised += inflow.amount
         if inflow.account.startswith("Income:Interest"):
