@@ -127,10 +127,16 @@ def test_names_are_left_out_unless_asked(fund, frames):
                 assert not people & set(frame[column].dropna()), (name, column)
     assert frames.members["name"].isna().all()
     assert frames.postings["payee"].isna().all()
+    assert frames.applications["purpose"].isna().all()  # may name a child or a diagnosis
+    loans = frames.postings[frames.postings["role"] == "loan"]
+    assert loans["account_name"].isna().all()  # a loan account's name: names the borrower
+    titles = set(frames.postings["account_name"].dropna())
+    assert set(frames.postings["narration"]) <= titles | set(loans["loan"])  # kinds, not words
     named = fund.frames(AS_OF, names=True)
     assert named.members.set_index("id")["name"].to_dict() == \
         {m.id: m.name for m in fund.members.values() if m.registered <= AS_OF}
     assert named.relief["member_name"].notna().all()
+    assert named.applications["purpose"].notna().any()
 
 
 def test_the_spec_example_and_its_names():
