@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from beancount import loader
 
+from .cachekey import CacheKey
 from .errors import FundError
 from .gcpause import paused
+from .includes import check_include_targets
 from .plugin import currency_of, handing_over
 from .policy import Policy
 from .rules import check
@@ -89,8 +92,10 @@ class Fund:
 
     @property
     def source_files(self) -> list[Path]:
-        """The ledger's own files (the top-level file and its includes)."""
-        return [Path(p) for p in self.options.get("include", []) if Path(p).is_file()]
+        """The ledger's own files (the top-level file and its includes): not the cache key
+        the plugin adds to ``options["include"]`` (``fundledger.cachekey``)."""
+        return [Path(p) for p in self.options.get("include", [])
+                if not isinstance(p, CacheKey) and Path(p).is_file()]
 
 
 def _included_plugin_lines(files: list[Path], top: Path) -> list[str]:
@@ -109,11 +114,19 @@ def _included_plugin_lines(files: list[Path], top: Path) -> list[str]:
     return found
 
 
+def _beancount_name(path: Path) -> str:
+    """The top-level name as ``loader.load_file`` makes it (the includes are relative to it)."""
+    name = os.path.expandvars(os.path.expanduser(str(path)))
+    return name if os.path.isabs(name) else os.path.normpath(os.path.join(os.getcwd(), name))
+
+
 def load(path: str | Path) -> Fund:
     """Load, book and check a fund ledger; raises ``LedgerNotFound`` if there is no such file."""
     path = Path(path)
     if not path.is_file():
         raise LedgerNotFound(f"找不到账本文件 {path} (ledger file not found)")
+    # a FIFO or /dev/zero behind an include would hang beancount's parser: refuse it first
+    check_include_targets(_beancount_name(path))
     with paused(), handing_over() as handed:  # paused: the ledger lives as long as the fund
         entries, errors, options = loader.load_file(str(path))
         # the plugin's own state when it ran on these very entries; a cache hit ran no plugin

@@ -35,24 +35,28 @@ def currency_of(options_map: dict[str, Any]) -> str:
     return currencies[0]
 
 
-def code_paths() -> list[str]:
-    """The folders holding fundledger's code: an upgrade rewrites them, changing their mtimes."""
-    package = Path(__file__).resolve().parent
-    return [str(package), str(package / "rules")]
+def code_root() -> str:
+    """The folder of fundledger's code (the package, with its subpackages)."""
+    return str(Path(__file__).resolve().parent)
 
 
 def _key_cache_on_code(options_map: dict[str, Any]) -> None:
-    # beancount's pickle cache is reused while the paths in options["include"] keep their
-    # mtimes and sizes. Naming our code's folders there makes an upgraded fundledger miss
-    # every cache written by the old one (the cached list is what is checked, so the
-    # entries must be real paths whose stat changes, not a name computed from the code).
-    # Only a load that goes through the cache needs them: Fava loads uncached and lists
-    # options["include"] as the ledger's source files, which folders are not.
+    # beancount's pickle cache is reused while the names in options["include"] hash the same;
+    # it lists only the files the load read. One more name, fundledger.cachekey's CacheKey,
+    # makes it also depend on fundledger's code, on what every include glob matches and on
+    # the files' inodes and ctimes, recomputed whenever beancount checks the cache.
+    # Only a load that goes through the cache needs it: Fava loads uncached and lists
+    # options["include"] as the ledger's source files, which the key is not.
     include = options_map.get("include")
-    if isinstance(include, list) and _loading_through_the_cache():
-        for path in code_paths():
-            if path not in include:
-                include.append(path)
+    if not isinstance(include, list):
+        return
+    through, started = _loading_through_the_cache()
+    if not through:
+        return
+    from .cachekey import CacheKey, key_for
+
+    files = [name for name in include if not isinstance(name, CacheKey)]
+    include[:] = [*files, key_for(files, code_root(), started)]
 
 
 def _cache_wrapper_code() -> CodeType | None:
@@ -64,17 +68,19 @@ def _cache_wrapper_code() -> CodeType | None:
     return found[0] if len(found) == 1 else None
 
 
-def _loading_through_the_cache() -> bool:
-    """Whether this plugin runs inside a load whose result beancount may pickle."""
+def _loading_through_the_cache() -> tuple[bool, int | None]:
+    """Whether this plugin runs inside a load whose result beancount may pickle, and when
+    that load began (ns since the epoch; None if unknown)."""
     wrapper = _cache_wrapper_code()
     if wrapper is None:  # a beancount we do not know: key the cache all the same
-        return True
+        return True, None
     frame = sys._getframe(1)
     while frame is not None:
         if frame.f_code is wrapper:
-            return True
+            started = frame.f_locals.get("time_before")
+            return True, int(started * 1e9) if isinstance(started, float) else None
         frame = frame.f_back
-    return False
+    return False, None
 
 
 class Handover:

@@ -10,6 +10,7 @@ from beancount import loader
 import fundledger.plugin
 import fundledger.rules.relief
 import fundledger.state
+from fundledger.cachekey import CacheKey
 
 EXAMPLE = Path(__file__).parent / "ledgers" / "spec_example.beancount"
 
@@ -88,26 +89,25 @@ def test_cache_is_keyed_on_the_ledger_and_on_fundledgers_code(tmp_path, monkeypa
     ledger.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     code = tmp_path / "site-packages" / "fundledger"
     code.mkdir(parents=True)
-    monkeypatch.setattr(fundledger.plugin, "code_paths", lambda: [str(code)])
+    monkeypatch.setattr(fundledger.plugin, "code_root", lambda: str(code))
     runs = []
     real = fundledger.plugin.check
     monkeypatch.setattr(fundledger.plugin, "check", lambda state: runs.append(1) or real(state))
     load = _cached_loader(tmp_path / "cache.pickle")
+    time.sleep(0.08)  # a file written just before a load makes that load's cache single-use
 
     _, errors, options = load(str(ledger), None, None, None)
     assert errors == [] and len(runs) == 1
-    assert str(code) in options["include"]
+    assert [p.recipe[0] for p in options["include"] if isinstance(p, CacheKey)] == [str(code)]
     load(str(ledger), None, None, None)
     assert len(runs) == 1  # a cache hit
 
-    # upgrading fundledger rewrites its folder: the old verdict must not be reused
-    time.sleep(0.01)
+    # upgrading fundledger rewrites its files: the old verdict must not be reused
     (code / "rules.py").write_text("# new version\n")
     load(str(ledger), None, None, None)
     assert len(runs) == 2
 
     # changing the ledger (here: the policy) is seen too
-    time.sleep(0.01)
     ledger.write_text(ledger.read_text(encoding="utf-8") +
                       '\n2025-01-01 custom "fund-policy" "loan-max" 3000 CNY\n', encoding="utf-8")
     _, errors, _ = load(str(ledger), None, None, None)
@@ -115,25 +115,28 @@ def test_cache_is_keyed_on_the_ledger_and_on_fundledgers_code(tmp_path, monkeypa
     assert [e.message[:5] for e in errors] == ["FL301"]
 
 
-def test_the_plugin_names_its_real_code_folders():
-    for path in fundledger.plugin.code_paths():
-        assert os.path.isdir(path)
+def test_the_plugin_keys_on_its_real_code():
+    assert os.path.isfile(os.path.join(fundledger.plugin.code_root(), "plugin.py"))
 
 
 def test_an_uncached_load_lists_only_the_ledgers_files(tmp_path):
     # Fava loads with loader._load (no cache) and offers options["include"] as the ledger's
-    # source files: fundledger's code folders must not be among them.
+    # source files: the cache key must not be among them.
     ledger = tmp_path / "fund.beancount"
     ledger.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     _, errors, options = loader._load([(str(ledger), True)], None, None, None)
     assert errors == []
     assert options["include"] == [str(ledger)]
-    assert not any(path in options["include"] for path in fundledger.plugin.code_paths())
+    assert not any(isinstance(path, CacheKey) for path in options["include"])
 
 
-def test_a_cached_load_is_keyed_on_the_code_folders(tmp_path):
+def test_a_cached_load_is_keyed_on_the_code(tmp_path):
     ledger = tmp_path / "fund.beancount"
     ledger.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     load = _cached_loader(tmp_path / "cache.pickle")
+    time.sleep(0.08)  # not written during the load: the key is not single-use
     _, _, options = load(str(ledger), None, None, None)
-    assert set(fundledger.plugin.code_paths()) <= set(options["include"])
+    keys = [p for p in options["include"] if isinstance(p, CacheKey)]
+    assert [key.recipe[0] for key in keys] == [fundledger.plugin.code_root()]
+    again = pickle.loads(pickle.dumps(options))
+    assert again["include"] == options["include"]  # recomputed from the disk on unpickling
