@@ -240,14 +240,16 @@ def loans_cmd(ledger: str, as_of: datetime.datetime | None, fmt_: str,
 @AS_OF
 @click.option("--format", "fmt_", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
+@click.option("--names", is_flag=True,
+              help="显示全名与申请用途等个人信息 (show full names and other personal data)")
 @LANG
 def member_cmd(ledger: str, member_id: str, as_of: datetime.datetime | None, fmt_: str,
-               lang: str) -> None:
+               names: bool, lang: str) -> None:
     """一名成员的台账：审核、申请、受助与还款 (one member's register)."""
     fund, day, w = _open(ledger), _day(as_of), Words(lang)
     if member_id not in fund.members:
         raise InputError(f"账本中没有成员 {member_id} (no member {member_id} in the ledger)")
-    reg = reports.member_register(fund.state, member_id, day)
+    reg = reports.member_register(fund.state, member_id, day, names=names)
     if fmt_ == "json":
         click.echo(_json(reg))
         sys.exit(_report_errors(fund))

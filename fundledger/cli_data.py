@@ -168,7 +168,7 @@ fees AS (
     SELECT fund, year, sum(amount) AS fees FROM postings WHERE role = 'fees' GROUP BY fund, year),
 lent AS (
     SELECT fund, year, count(*) AS loans_disbursed, sum(principal) AS lent
-    FROM loans GROUP BY fund, year),
+    FROM loans WHERE opening IS NOT TRUE GROUP BY fund, year),
 book AS (
     SELECT fund, year, sum(outstanding) AS loans_outstanding,
            count(*) FILTER (WHERE status = 'overdue') AS overdue_count,
@@ -208,7 +208,8 @@ EMPTY = {
               "NULL::VARCHAR AS member",
     "postings": "NULL::VARCHAR AS fund, NULL::INTEGER AS year, NULL::DECIMAL(18,2) AS amount, "
                 "NULL::VARCHAR AS role",
-    "loans": "NULL::VARCHAR AS fund, NULL::INTEGER AS year, NULL::DECIMAL(18,2) AS principal",
+    "loans": "NULL::VARCHAR AS fund, NULL::INTEGER AS year, NULL::DECIMAL(18,2) AS principal, "
+             "NULL::BOOLEAN AS opening",
     "loan_years": "NULL::VARCHAR AS fund, NULL::INTEGER AS year, "
                   "NULL::DECIMAL(18,2) AS outstanding, NULL::VARCHAR AS status",
 }

@@ -230,7 +230,7 @@ class _Builder:
             meta = inflow.entry.meta
             add((inflow.date, inflow.account, about[0], inflow.pool.value, inflow.amount,
                  inflow.campaign, _text(inflow.donor) if names else None, about[1], about[2],
-                 bool(getattr(inflow, "opening", False)), self.narration(inflow.entry),
+                 inflow.opening, self.narration(inflow.entry),
                  file(meta.get("filename")), meta.get("lineno")))
         return rows.table()
 
@@ -268,7 +268,7 @@ class _Builder:
             rows.add(id=loan.id, account=loan.account, member=loan.member_id,
                      member_name=self.member_name(loan.member_id), branch=self.branch(loan.member_id),
                      application=loan.application_id, disbursed=loan.disbursed_on,
-                     opening=bool(getattr(loan, "opening", False)),
+                     opening=loan.opening,
                      disbursed_original=_day_or_none(getattr(loan, "disbursed_original", None)),
                      principal=loan.principal, rate=loan.rate, guarantor=self.person(loan.guarantor),
                      due=loan.due, due_in_force=loan.due_on(day),

@@ -13,7 +13,7 @@ from beancount import loader
 from .cachekey import CacheKey
 from .errors import FundError
 from .gcpause import paused
-from .includes import check_include_targets
+from .includes import IncludeNotAFile, check_include_targets
 from .plugin import currency_of, handing_over
 from .policy import Policy
 from .rules import check
@@ -123,8 +123,10 @@ def _beancount_name(path: Path) -> str:
 def load(path: str | Path) -> Fund:
     """Load, book and check a fund ledger; raises ``LedgerNotFound`` if there is no such file."""
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise LedgerNotFound(f"找不到账本文件 {path} (ledger file not found)")
+    if not path.is_file():  # a folder, a FIFO or a device: beancount would fail or block on it
+        raise IncludeNotAFile(f"{path} 不是普通文件，不能作为账本 (the ledger is not a regular file)")
     # a FIFO or /dev/zero behind an include would hang beancount's parser: refuse it first
     check_include_targets(_beancount_name(path))
     with paused(), handing_over() as handed:  # paused: the ledger lives as long as the fund

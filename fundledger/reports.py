@@ -46,9 +46,14 @@ def cash_by_account(state: FundState, as_of: Date) -> dict[str, Decimal]:
     return dict(sorted(out.items()))
 
 
-def loan_row(state: FundState, loan: Loan, as_of: Date) -> dict[str, Any]:
-    """One loan as of the end of ``as_of``; amounts are exact decimal strings."""
+def loan_row(state: FundState, loan: Loan, as_of: Date,
+             people: frozenset[str] | None = None) -> dict[str, Any]:
+    """One loan as of the end of ``as_of``; amounts are exact decimal strings. The guarantor
+    is shown as ``privacy.guarantor_shown`` (``people``: every member's full name, from
+    ``privacy.full_names``, computed once by callers that list many loans)."""
     member = state.members.get(loan.member_id or "")
+    if people is None:
+        people = privacy.full_names(state)
     days = loan.days_past_due(as_of)
     due = loan.due_on(as_of)
     return {
@@ -57,7 +62,7 @@ def loan_row(state: FundState, loan: Loan, as_of: Date) -> dict[str, Any]:
         "member_name": mask_name(member.name) if member else None,
         "branch": member.branch if member else None,
         "application": loan.application_id,
-        "guarantor": loan.guarantor,
+        "guarantor": privacy.guarantor_shown(loan.guarantor, people),
         "rate": None if loan.rate is None else str(loan.rate),
         "amount": as_str(loan.principal),
         # an opening loan (借款期初余额) shows its original ``disbursed:`` when given; ``entered``
@@ -86,7 +91,8 @@ def loan_book(state: FundState, as_of: Date) -> list[dict[str, Any]]:
     entry), in the order the books took them: date entered, then ID."""
     loans = [ln for ln in state.loans.values() if ln.disbursed_on and ln.disbursed_on <= as_of]
     loans.sort(key=lambda ln: (ln.disbursed_on, ln.id))
-    return [loan_row(state, ln, as_of) for ln in loans]
+    people = privacy.full_names(state)
+    return [loan_row(state, ln, as_of, people) for ln in loans]
 
 
 def member_register(state: FundState, member_id: str, as_of: Date, *,
@@ -103,12 +109,13 @@ def member_register(state: FundState, member_id: str, as_of: Date, *,
     why = member.ineligibility(as_of, policy.review_valid_months)
     return {
         "id": member.id,
-        "name": mask_name(member.name),
+        "name": privacy.member_name(member.name, names),
         "branch": member.branch,
         "category": member.category,
         "registered": member.registered.isoformat(),
         "exited": member.exited.isoformat() if member.exited and member.exited <= as_of else None,
-        "exit_reason": member.exit_reason if member.exited and member.exited <= as_of else None,
+        "exit_reason": privacy.kept(member.exit_reason, names)
+        if member.exited and member.exited <= as_of else None,
         "as_of": as_of.isoformat(),
         "tier": member.tier_on(as_of),
         "eligible": why is None,

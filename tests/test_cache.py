@@ -278,3 +278,12 @@ def test_an_include_of_a_device_or_folder_is_refused(tmp_path, target):
     done = _fundledger_check(top)
     assert done.returncode == 2
     assert f"{top}:5:" in done.stderr
+
+
+def test_a_top_level_ledger_that_is_not_a_file_is_said_so(tmp_path):
+    """A FIFO given as the ledger is not "not found": the message says what it is, at once."""
+    fifo = tmp_path / "fund.beancount"
+    os.mkfifo(fifo)
+    done = subprocess.run([sys.executable, "-m", "fundledger.cli", "check", str(fifo)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "不是普通文件" in done.stderr, done.stderr

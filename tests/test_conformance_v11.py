@@ -43,45 +43,6 @@ NOT_YET = {
     "v_fl107_clean",
 }
 
-# Opening loans (SPEC v1.1 §4 "Opening loan") were being implemented while this corpus was
-# written: these ledgers failed against the committed code (43b1072), which does not know
-# opening loans, and passed against the uncommitted work in progress. Remove the set once the
-# feature lands (strict=False: an XPASS is not a failure meanwhile).
-PENDING_OPENING_REASON = "SPEC v1.1 §4 Opening loan: being implemented (not committed yet)"
-PENDING_OPENING = {
-    "ol_boundary_member_same_day",
-    "ol_boundary_posting_meta",
-    "ol_clean_above_max",
-    "ol_clean_basic",
-    "ol_clean_due_beyond_term",
-    "ol_clean_no_application_no_guarantor",
-    "ol_clean_quota",
-    "ol_clean_rate_above_max",
-    "ol_clean_unreviewed_borrower",
-    "ol_fl106_missing_member",
-    "ol_fl106_unregistered_member",
-    "ol_fl302_missing_due",
-    "ol_fl302_reschedule",
-    "ol_fl305_clean_after_repaid",
-    "ol_fl305_new_disbursement",
-    "ol_fl307_before_opening",
-    "ol_fl307_below_zero",
-    "ol_fl308_approval_late",
-    "ol_fl308_writeoff_plain",
-    "ol_repay_clean",
-    "ol_reschedule_boundary",
-    "ol_writeoff_clean",
-    "ol_writeoff_sameday",
-}
-
-# Where this reader's expectation rests on a READING the program does not share (yet): kept as
-# written, not bent to the output, until the lead settles the SPEC sentence.
-CONTRACT_QUESTION_REASON = ("SPEC v1.1 §4 Opening loan: FL305 is not among the rules that do not "
-                            "apply to an opening loan; does a second opening loan to the same "
-                            "member draw it? (lead to decide)")
-CONTRACT_QUESTION = {"ol_fl305_two_opening_reading"}
-
-
 def expected_in(path: Path) -> list[tuple[int, str]]:
     wanted, pending = [], []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -111,10 +72,6 @@ LEDGERS = sorted(HERE.glob("*.beancount"))  # top-level only: inc/ holds include
 def marks(path: Path):
     if path.stem in NOT_YET:
         return [pytest.mark.xfail(reason=NOT_YET_REASON, strict=False)]
-    if path.stem in PENDING_OPENING:
-        return [pytest.mark.xfail(reason=PENDING_OPENING_REASON, strict=False)]
-    if path.stem in CONTRACT_QUESTION:
-        return [pytest.mark.xfail(reason=CONTRACT_QUESTION_REASON, strict=False)]
     return []
 
 

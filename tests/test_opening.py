@@ -102,11 +102,13 @@ def test_a_rule_on_making_a_loan_does_not_judge_an_opening_loan(code):
     assert_clean(text)
 
 
-def test_two_opening_loans_to_one_member_are_history_not_FL305():
-    # The choice written in docs/RULES.md: an opening loan counts as outstanding for later
-    # loans, but bringing in two old loans of one borrower is not a new loan of these books.
-    assert_clean(ledger(OPENING_ACCOUNT, opening_loan("L1", 3000, guarantor="x"),
-                        opening_loan("L2", 2000, "2024-01-06", guarantor="x")))
+def test_a_second_opening_loan_to_one_member_is_FL305():
+    # SPEC v1.1 §4 lists the rules that do not apply to an opening loan, and FL305 is not
+    # among them: bringing in a second loan of one borrower while the first is outstanding
+    # breaks loan-per-member 1 (docs/RULES.md).
+    assert_fund_errors(ledger(OPENING_ACCOUNT, opening_loan("L1", 3000, guarantor="x"),
+                              opening_loan("L2", 2000, "2024-01-06", guarantor="x", mark="FL305")),
+                       "FL305")
 
 
 # ------------------------------------------------- rules that still apply

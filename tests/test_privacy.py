@@ -94,26 +94,8 @@ PEOPLE_COMMANDS = {
                                   "--format", fmt) for fmt in ("md", "html", "json")},
 }
 
-# Leaks in code these tests do not own, each named; strict, so fixing one fails its xfail.
-LOAN_ROW_GUARANTOR = pytest.mark.xfail(
-    strict=True, reason="reports.loan_row gives loan.guarantor as written (石呆子, 花自芳): it "
-                        "should be privacy.guarantor_shown (fava/pages.py already masks it)")
-MEMBER_EXIT_REASON = pytest.mark.xfail(
-    strict=True, reason="reports.member_register gives exit_reason as written (甄应嘉): it should "
-                        "be privacy.kept(member.exit_reason, names)")
-KNOWN_LEAKS = {
-    "loans-json": ({"石呆子", "花自芳"}, LOAN_ROW_GUARANTOR),
-    "loans-csv": ({"石呆子", "花自芳"}, LOAN_ROW_GUARANTOR),
-    "member-M0001-json": ({"石呆子"}, LOAN_ROW_GUARANTOR),
-    "member-M0002-json": ({"花自芳"}, LOAN_ROW_GUARANTOR),
-    "member-M0003-table": ({"甄应嘉"}, MEMBER_EXIT_REASON),
-    "member-M0003-json": ({"甄应嘉"}, MEMBER_EXIT_REASON),
-}
-
-
 def _cases(commands: dict[str, tuple]) -> list:
-    return [pytest.param(name, args, marks=KNOWN_LEAKS[name][1]) if name in KNOWN_LEAKS
-            else pytest.param(name, args) for name, args in commands.items()]
+    return [pytest.param(name, args) for name, args in commands.items()]
 
 
 @pytest.fixture(scope="module")
@@ -131,12 +113,6 @@ def test_commands_that_show_people_show_only_masked_names(name, args, outputs):
     assert _people_leaks(outputs[name]) == []
 
 
-def test_the_known_leaks_are_the_only_ones(outputs):
-    """While the leaks above are open, nothing else leaks from those outputs either."""
-    for name, (known, _) in KNOWN_LEAKS.items():
-        assert set(_people_leaks(outputs[name])) <= known, name
-
-
 def test_people_outputs_do_show_the_masked_names(outputs):
     assert all(m in outputs["loans-table"] for m in MASKED[:2])
     assert MASKED[0] in outputs["member-M0001-table"]
@@ -145,6 +121,16 @@ def test_people_outputs_do_show_the_masked_names(outputs):
 
 
 # ---------------------------------------------------------------- spreadsheets and Markdown
+
+def test_member_with_names_shows_the_full_name_purpose_and_reason():
+    """``member --names`` (SPEC §6) brings back what the masked register leaves out."""
+    for member_id, name in zip(("M0001", "M0002", "M0003"), MEMBERS, strict=True):
+        text = run("member", LEDGER, member_id, "--as-of", AS_OF, "--format", "json", "--names")
+        assert name in text, member_id
+    every = "".join(run("member", LEDGER, m, "--as-of", AS_OF, "--format", "json", "--names")
+                    for m in ("M0001", "M0002", "M0003"))
+    assert leaked(every, SEEDED["purpose:"]) and leaked(every, SEEDED["reason:"])
+
 
 def _cells(text: str) -> list[str]:
     return [cell for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))) for cell in row]
@@ -313,17 +299,6 @@ FAVA_PAGES = {
         "page=applications&as_of=2025-11-03", "notice": "page=notice&year=2025",
     "notice-internal": "page=notice&year=2025&edition=internal",
 }
-FAVA_LEAKS = {
-    "loans": pytest.mark.xfail(strict=True, reason=(
-        "fava/pages.py mask_guarantor keeps a guarantor longer than 4 characters as written "
-        "('-2+3 花自芳'): it should be privacy.guarantor_shown")),
-    "member-M0003": pytest.mark.xfail(strict=True, reason=(
-        "fava member page shows the exit reason as written (甄应嘉)")),
-    "applications": pytest.mark.xfail(strict=True, reason=(
-        "fava applications page shows purpose: as written (娇杏, 王短腿, 霍启, 鲍二)")),
-    "applications-publicity": pytest.mark.xfail(strict=True, reason=(
-        "fava applications page shows purpose: as written (娇杏, 王短腿, 霍启, 鲍二)")),
-}
 FAVA_NOTICES = {f"download-{edition}-{fmt}": f"notice?year=2025&edition={edition}&format={fmt}"
                 for edition in ("public", "internal") for fmt in ("md", "html", "json")}
 
@@ -347,7 +322,7 @@ def fava(tmp_path_factory):
     return get
 
 
-@pytest.mark.parametrize("query", [pytest.param(q, id=k, marks=FAVA_LEAKS.get(k, ()))
+@pytest.mark.parametrize("query", [pytest.param(q, id=k, marks=())
                                    for k, q in FAVA_PAGES.items()])
 def test_fava_pages_show_only_masked_names(query, fava):
     html = fava(f"?{query}&as_of={AS_OF}&partial=true" if "as_of" not in query

@@ -15,18 +15,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..masking import SEPARATORS, mask_name
+from ..masking import mask_name
 from ..money import ZERO
 from ..reports import AGING, cash_by_account, loan_book, publicity_list
 from ..state import Application, FundState, Position
 
 Date = datetime.date
 RATE = Decimal("0.0001")
-
-# Words that make a guarantor an organisation (担保单位) rather than a person.
-ORG_WORDS = ("支部", "总支", "党委", "政府", "委员会", "村委", "居委", "社区", "公司", "合作社",
-             "工会", "妇联", "银行", "信用社", "单位", "街道", "办事处")
-
 
 def first_day(state: FundState) -> Date | None:
     """The day money first moved (or the first registration, for a fund without money)."""
@@ -51,18 +46,6 @@ def ratio(part: Decimal, whole: Decimal) -> Decimal | None:
     if whole == 0:
         return None
     return (part / whole).quantize(RATE, ROUND_HALF_UP)
-
-
-def mask_guarantor(text: str | None, full_names: frozenset[str]) -> str | None:
-    """A guarantor as the pages show it: organisations as written, a person's name masked."""
-    if text is None:
-        return None
-    text = text.strip()
-    if text in full_names or any(sep in text for sep in SEPARATORS):
-        return mask_name(text)
-    if any(word in text for word in ORG_WORDS) or len(text) > 4:
-        return text
-    return mask_name(text)  # a short name without an organisation word may be a person's
 
 
 # ---------------------------------------------------------------- fund position
@@ -124,7 +107,7 @@ def position_page(state: FundState, as_of: Date) -> PositionPage:
     for inflow in state.inflows:
         if inflow.date > as_of or inflow.date.year not in rows:
             continue
-        if getattr(inflow, "opening", False):  # brought forward (期初), never money raised
+        if inflow.opening:  # brought forward (期初), never money raised
             continue
         row = rows[inflow.date.year]
         row.raised += inflow.amount
@@ -147,8 +130,9 @@ def position_page(state: FundState, as_of: Date) -> PositionPage:
     for day, _, amount, _ in state.losses:
         if day <= as_of and day.year in rows:
             rows[day.year].losses += amount
-    for loan in state.loans.values():
-        if loan.disbursed_on and loan.disbursed_on <= as_of and loan.disbursed_on.year in rows:
+    for loan in state.loans.values():  # an opening loan is brought forward, not lent (§4)
+        if loan.disbursed_on and loan.disbursed_on <= as_of and loan.disbursed_on.year in rows \
+                and not loan.opening:
             rows[loan.disbursed_on.year].lent += loan.principal
     months = []
     start = first_day(state)
@@ -262,19 +246,17 @@ def loan_summary(rows: list[dict[str, Any]], as_of: Date) -> LoanSummary:
 @dataclass
 class LoanPage:
     as_of: Date
-    rows: list[dict[str, Any]]  # reports.loan_row, guarantor masked, + entry and original_due
+    rows: list[dict[str, Any]]  # reports.loan_row, + entry and original_due
     summary: LoanSummary
     rescheduled: list[dict[str, Any]]
     written_off: list[dict[str, Any]]
 
 
 def loan_page(state: FundState, as_of: Date) -> LoanPage:
-    names = frozenset(m.name for m in state.members.values() if m.name)
-    rows = loan_book(state, as_of)
+    rows = loan_book(state, as_of)  # guarantors as privacy.guarantor_shown
     rescheduled, written = [], []
     for row in rows:
         loan = state.loans[row["id"]]
-        row["guarantor"] = mask_guarantor(row["guarantor"], names)
         row["entry"] = loan.disbursement
         row["original_due"] = loan.due.isoformat() if loan.due else None
         for when, new_due, entry in loan.reschedules:

@@ -99,9 +99,6 @@ def fl305_loans_per_member(c: Checker) -> None:
     for loan in c.each(_disbursed(c), lambda ln: ln.disbursement):
         if loan.member_id is None:
             continue
-        if loan.opening:  # outstanding for later loans; bringing it in is no new loan
-            earlier[loan.member_id].append(loan)
-            continue
         day = loan.disbursed_on
         limit = c.state.policy_at(day).loan_per_member
         open_loans = [o for o in earlier[loan.member_id] if o.balance_on(day) > 0]
