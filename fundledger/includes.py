@@ -13,6 +13,7 @@ parser (a FIFO, ``/dev/zero``) before beancount opens it.
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import os
 import re
@@ -43,6 +44,30 @@ class Include:
     def matches(self) -> list[str]:
         """The files this directive includes now, as beancount would parse them."""
         return [os.path.normpath(m) for m in glob.glob(self.search_path, recursive=True)]
+
+    def covers(self, path: str) -> bool:
+        """Whether this directive would include ``path`` once that file exists (the writer
+        asks before it creates one): ``glob.glob``'s rules, one folder at a time — ``*``, ``?``
+        and ``[…]`` stay within a name and skip a leading ``.``; ``**`` spans any folders that
+        do not start with ``.``."""
+        return _covers(os.path.normpath(self.search_path).split(os.sep),
+                       os.path.normpath(path).split(os.sep))
+
+
+def _covers(pattern: list[str], parts: list[str]) -> bool:
+    if not pattern:
+        return not parts
+    head, rest = pattern[0], pattern[1:]
+    if head == "**":
+        return any(_covers(rest, parts[i:]) for i in range(len(parts) + 1)
+                   if not any(part.startswith(".") for part in parts[:i]))
+    if not parts:
+        return False
+    if not glob.has_magic(head):
+        return parts[0] == head and _covers(rest, parts[1:])
+    if parts[0].startswith(".") and not head.startswith("."):
+        return False
+    return fnmatch.fnmatchcase(parts[0], head) and _covers(rest, parts[1:])
 
 
 def _unescape(raw: str) -> str:

@@ -20,7 +20,7 @@ from fundledger.entry.format import (
     parse_rate,
     transaction,
 )
-from fundledger.entry.writer import _glob_regex
+from fundledger.includes import includes_in
 from fundledger.table import width
 
 EXAMPLE = Path(__file__).parent / "ledgers" / "spec_example.beancount"
@@ -309,8 +309,10 @@ def test_per_year_layout_is_followed_and_new_years_are_included(tmp_path):
     assert fundledger.load(top).errors == []
 
 
-def test_a_glob_include_that_names_the_new_file_gets_no_second_include(tmp_path):
-    top = _per_year(tmp_path, 'include "accounts.beancount"\ninclude "*/*.beancount"\n')
+@pytest.mark.parametrize("glob_include", [
+    'include "*/*.beancount"', 'include"*/*.beancount"', r'include "*/*.bean\count"'])
+def test_a_glob_include_that_names_the_new_file_gets_no_second_include(tmp_path, glob_include):
+    top = _per_year(tmp_path, f'include "accounts.beancount"\n{glob_include}\n')
     ok(run("donation", top, *DONATE, "--date", "2026-01-10"))
     assert (tmp_path / "2026/funding.beancount").exists()
     assert "2026" not in top.read_text("utf-8")
@@ -349,15 +351,32 @@ def test_crlf_files_keep_their_line_endings(tmp_path):
     assert b"\r\n2026-01-01" in data and data.count(b"\n") == data.count(b"\r\n")
 
 
-@pytest.mark.parametrize("pattern, path, hit", [
-    ("/a/*/*.beancount", "/a/2026/x.beancount", True),
-    ("/a/*.beancount", "/a/2026/x.beancount", False),
-    ("/a/**/*.beancount", "/a/2026/b/x.beancount", True),
-    ("/a/202[56]/*.beancount", "/a/2026/x.beancount", True),
-    ("/a/2025/*.beancount", "/a/2026/x.beancount", False),
+@pytest.mark.parametrize("directive, path, hit", [
+    ('include "*/*.beancount"', "2026/x.beancount", True),
+    ('include "*.beancount"', "2026/x.beancount", False),
+    ('include "**/*.beancount"', "2026/b/x.beancount", True),
+    ('include "**/*.beancount"', "x.beancount", True),
+    ('include "**/*.beancount"', ".old/x.beancount", False),
+    ('include "*.beancount"', ".x.beancount", False),
+    ('include ".*.beancount"', ".x.beancount", True),
+    ('include "202[56]/*.beancount"', "2026/x.beancount", True),
+    ('include "202[!6]/*.beancount"', "2026/x.beancount", False),
+    ('include "2025/*.beancount"', "2026/x.beancount", False),
+    ('include "2026/x.beancount"', "2026/x.beancount", True),
+    ('include"2026/*.beancount"', "2026/x.beancount", True),
+    ('  include "2026/*.beancount"', "2026/x.beancount", True),
+    (r'include "20\26/*.beancount"', "2026/x.beancount", True),
+    ('; include "2026/*.beancount"', "2026/x.beancount", False),
 ])
-def test_glob_matching_follows_glob(pattern, path, hit):
-    assert bool(_glob_regex(pattern).match(path)) is hit
+def test_an_include_covers_a_new_file_exactly_when_glob_would_match_it(
+        tmp_path, directive, path, hit):
+    top = tmp_path / "main.beancount"
+    (include,) = includes_in(str(top), directive.encode()) or [None]
+    covered = include is not None and include.covers(str(tmp_path / path))
+    assert covered is hit
+    (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / path).write_text("", encoding="utf-8")
+    assert (include is not None and str(tmp_path / path) in include.matches()) is hit
 
 
 def test_a_file_reached_by_an_absolute_include_cannot_be_checked_so_is_refused(tmp_path):

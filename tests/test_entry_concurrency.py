@@ -56,19 +56,23 @@ def test_sixteen_concurrent_adds_all_land_exactly_once(top):
     print(f"16 concurrent adds: {elapsed:.2f}s")
 
 
-# The writer, with a fault injected at STAGE: it leaves MARKER and sleeps there to be killed.
+# ``fundledger add``, stopped at STAGE to be killed there (it leaves MARKER first): "locked",
+# holding the lock, before it loads the ledger; "before-replace", the temporary file written
+# and fsynced, not yet renamed over the ledger's file.
 STALL = """
 import sys, time
 from pathlib import Path
 from fundledger.entry import writer
 stage, marker = sys.argv.pop(1), sys.argv.pop(1)
+seam = {"locked": "load", "before-replace": "write_temporary"}[stage]
+real = getattr(writer, seam)
 
-def stall(at, path):
-    if at == stage:
-        Path(marker).write_text("here", encoding="utf-8")
-        time.sleep(3600)
+def stall(*args, **kw):
+    result = real(*args, **kw) if stage == "before-replace" else None
+    Path(marker).write_text("here", encoding="utf-8")
+    time.sleep(3600)
 
-writer.HOOKS.append(stall)
+setattr(writer, seam, stall)
 from fundledger.cli_entry import add
 add()
 """
@@ -81,7 +85,7 @@ def _killed_at(top: Path, stage: str, tmp_path: Path) -> None:
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while not marker.exists():
-        assert proc.poll() is None, "the writer ended before reaching the hook"
+        assert proc.poll() is None, "the writer ended before reaching the stage"
         assert time.monotonic() < deadline
         time.sleep(0.02)
     os.kill(proc.pid, signal.SIGKILL)
@@ -111,16 +115,28 @@ def test_a_writer_killed_mid_write_leaves_the_ledger_intact_and_the_lock_reusabl
 FAVA_ENTRY = '\n2026-01-04 * "Fava 录入"\n  Assets:Bank:Fund  1.00 CNY\n  Income:Donations:Members\n'
 
 
+def _after_temporary(monkeypatch, edit):
+    """Run ``edit(path)`` each time the writer has its temporary file ready to rename."""
+    real = writer.write_temporary
+
+    def write_temporary(path, *args, **kw):
+        tmp = real(path, *args, **kw)
+        edit(path)
+        return tmp
+
+    monkeypatch.setattr(writer, "write_temporary", write_temporary)
+
+
 def test_a_file_changed_by_another_writer_is_detected_and_the_round_redone(top, monkeypatch):
     calls = []
 
-    def fava(stage, path):
-        if stage == "before-replace" and not calls:
+    def fava(path):
+        if not calls:
             calls.append(path)
             with path.open("a", encoding="utf-8") as out:  # as Fava's editor does, no lock
                 out.write(FAVA_ENTRY)
 
-    monkeypatch.setattr(writer, "HOOKS", [fava])
+    _after_temporary(monkeypatch, fava)
     outcome = writer.write_entries(top, _donation("我们"), explicit=top)
     assert outcome.written and outcome.attempts == 2
     text = top.read_text(encoding="utf-8")
@@ -132,13 +148,12 @@ def test_a_file_changed_by_another_writer_is_detected_and_the_round_redone(top, 
 def test_a_file_that_keeps_changing_is_refused_never_overwritten(top, monkeypatch):
     edits = []
 
-    def fava(stage, path):
-        if stage == "before-replace":
-            edits.append(1)
-            with path.open("a", encoding="utf-8") as out:
-                out.write(FAVA_ENTRY.replace("1.00", f"{len(edits)}.00"))
+    def fava(path):
+        edits.append(1)
+        with path.open("a", encoding="utf-8") as out:
+            out.write(FAVA_ENTRY.replace("1.00", f"{len(edits)}.00"))
 
-    monkeypatch.setattr(writer, "HOOKS", [fava])
+    _after_temporary(monkeypatch, fava)
     result = CliRunner().invoke(add, ["donation", str(top), "--amount", "10", "--donor", "我们",
                                       "--date", "2026-01-05", "--file", str(top)])
     assert result.exit_code == 2 and "未覆盖" in result.output

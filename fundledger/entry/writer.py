@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import stat
 import tempfile
 import time
@@ -27,6 +26,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from ..fund import Fund, load
+from ..includes import includes_in
 from .check import Found, found, load_mirrored, new_errors
 from .format import AMOUNT_COLUMN, Entry, EntryError, amount_column
 from .layout import target_file
@@ -71,16 +71,6 @@ class Outcome:
     written: bool = False
     attempts: int = 0
     seconds: float = 0.0
-
-
-# Fault injection for tests (monkeypatched, or appended to by a test's subprocess): each is
-# called with (stage, path) at "locked" and "before-replace". Empty in normal use.
-HOOKS: list[Callable[[str, Path], None]] = []
-
-
-def _hook(stage: str, path: Path) -> None:
-    for hook in list(HOOKS):
-        hook(stage, path)
 
 
 def lock_timeout() -> float:
@@ -204,6 +194,32 @@ def check_writable(paths: list[Path]) -> None:
         raise ReadOnly("\n".join(problems))
 
 
+def write_temporary(real: Path, data: bytes, replacing: bool) -> Path:
+    """``data`` in a new temporary file beside ``real``, on disk (fsynced), with the mode
+    ``real`` has (``replacing``) or a new file's; the next step renames it over ``real``."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=TMP_SUFFIX, dir=real.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    with contextlib.suppress(OSError):
+        if replacing:
+            info = os.stat(real)
+            with contextlib.suppress(OSError):
+                os.chown(tmp, info.st_uid, info.st_gid)  # root, or our own group
+            os.chmod(tmp, info.st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+    return tmp
+
+
 def atomic_replace(path: Path, data: bytes, expected: bytes | None) -> None:
     """Put ``data`` at ``path`` in one step, if ``path`` still holds ``expected``.
 
@@ -218,25 +234,8 @@ def atomic_replace(path: Path, data: bytes, expected: bytes | None) -> None:
     real = real_path(path)
     folder = real.parent
     folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=TMP_SUFFIX, dir=folder)
-    tmp = Path(tmp_name)
+    tmp = write_temporary(real, data, replacing=expected is not None)
     try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        if expected is not None:
-            with contextlib.suppress(OSError):
-                info = os.stat(real)
-                with contextlib.suppress(OSError):
-                    os.chown(tmp, info.st_uid, info.st_gid)  # root, or our own group
-                os.chmod(tmp, info.st_mode & 0o7777)
-        else:
-            with contextlib.suppress(OSError):
-                umask = os.umask(0)
-                os.umask(umask)
-                os.chmod(tmp, 0o666 & ~umask)
-        _hook("before-replace", path)
         if _read(path) != expected or real_path(path) != real:
             raise Conflict(f"{path} 在检查后被修改（可能是 Fava 或编辑器），未覆盖 "
                            f"({path} changed since it was read; not overwritten)")
@@ -275,45 +274,10 @@ def append_text(old: bytes | None, text: str) -> bytes:
     return (current + body).encode("utf-8")
 
 
-_INCLUDE = re.compile(r'^include\s+"([^"]+)"', re.M)
-
-
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """What ``glob.glob(pattern, recursive=True)`` matches (as beancount expands includes)."""
-    out, i = [], 0
-    while i < len(pattern):
-        c = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:[^/]+/)*")
-            i += 3
-            continue
-        if pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-            continue
-        if c == "*":
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
-        elif c == "[" and "]" in pattern[i + 1:]:
-            end = pattern.index("]", i + 1)
-            body = pattern[i + 1:end]
-            out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
-            i = end
-        else:
-            out.append(re.escape(c))
-        i += 1
-    return re.compile("".join(out) + r"\Z")
-
-
 def covered_by_includes(path: Path, texts: dict[Path, bytes]) -> bool:
     """Whether an ``include`` of the ledger (a glob, say ``2026/*.beancount``) names ``path``."""
-    for source, data in texts.items():
-        for pattern in _INCLUDE.findall(data.decode("utf-8", "replace")):
-            full = pattern if os.path.isabs(pattern) else os.path.join(source.parent, pattern)
-            if _glob_regex(os.path.normpath(full)).match(os.path.normpath(str(path))):
-                return True
-    return False
+    return any(include.covers(str(path))
+               for source, data in texts.items() for include in includes_in(str(source), data))
 
 
 def _has_entries(data: bytes) -> bool:
@@ -333,15 +297,28 @@ class _Plan:
     creates: list[Path]  # files to create (header only, first)
     includes: list[Path]  # files to include at the end of the top-level file
 
+    def steps(self, top: Path) -> Iterator[tuple[str, Path, bytes, bytes | None]]:
+        """Each write in order, as (what, file, its new text, the text it replaces): new files
+        (header only), the includes, then the entries. Each step leaves a ledger that loads:
+        a killed writer leaves at most an empty file."""
+        current = dict(self.snapshot)
+
+        def step(what: str, path: Path, data: bytes) -> tuple[str, Path, bytes, bytes | None]:
+            old, current[path] = current.get(path), data
+            return what, path, data, old
+
+        for path in self.creates:
+            yield step("create", path, NEW_FILE_HEADER.encode("utf-8"))
+        if self.includes:
+            lines = "".join(_include_line(top, p) for p in self.includes)
+            yield step("include", top, append_text(current[top], lines))
+        for path, text in self.appends.items():
+            yield step("append", path, append_text(current.get(path), text))
+
     def final(self, top: Path) -> dict[Path, bytes]:
         """Every file as it will be once written."""
         out = {p: d for p, d in self.snapshot.items() if d is not None}
-        for path in self.creates:
-            out[path] = NEW_FILE_HEADER.encode("utf-8")
-        if self.includes:
-            out[top] = append_text(out[top], "".join(_include_line(top, p) for p in self.includes))
-        for path, text in self.appends.items():
-            out[path] = append_text(out.get(path), text)
+        out.update((path, data) for _, path, data, _ in self.steps(top))
         return out
 
 
@@ -381,27 +358,17 @@ def _unchanged(plan: _Plan) -> None:
 
 
 def _apply(plan: _Plan, top: Path, outcome: Outcome) -> None:
-    """Write the plan: new files (header only), the includes, then the entries.
-
-    Each step leaves a ledger that loads: a killed writer leaves at most an empty file.
-    """
+    """Write the plan, step by step (``_Plan.steps``)."""
     _unchanged(plan)
-    current = dict(plan.snapshot)
-    for path in plan.creates:
-        data = NEW_FILE_HEADER.encode("utf-8")
-        atomic_replace(path, data, None)
-        current[path] = data
-        outcome.created.append(path)
-    if plan.includes:
-        data = append_text(current[top], "".join(_include_line(top, p) for p in plan.includes))
-        atomic_replace(top, data, current[top])
-        current[top] = data
-        outcome.included.extend(plan.includes)
-    for path, text in plan.appends.items():
-        data = append_text(current[path], text)
-        atomic_replace(path, data, current[path])
-        outcome.lines[path] = len(data.decode("utf-8").splitlines()) - len(text.splitlines()) + 1
-        current[path] = data
+    for what, path, data, old in plan.steps(top):
+        atomic_replace(path, data, old)
+        if what == "create":
+            outcome.created.append(path)
+        elif what == "include":
+            outcome.included.extend(plan.includes)
+        else:
+            text = plan.appends[path]
+            outcome.lines[path] = len(data.decode("utf-8").splitlines()) - len(text.splitlines()) + 1
 
 
 def write_entries(top: str | Path, build: Callable[[Fund], list[Draft]],
@@ -417,7 +384,6 @@ def write_entries(top: str | Path, build: Callable[[Fund], list[Draft]],
     outcome = Outcome()
     guard = contextlib.nullcontext() if dry_run else ledger_lock(top)
     with guard:
-        _hook("locked", top)
         for attempt in range(1, ATTEMPTS + 1):
             outcome = Outcome(attempts=attempt)
             fund = load(top)
