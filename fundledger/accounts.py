@@ -27,7 +27,9 @@ def is_id(text: object) -> bool:
     return isinstance(text, str) and bool(ID_RE.match(text))
 
 
-def _under(account: str, parent: str) -> bool:
+def under(account: str, parent: str) -> bool:
+    """``account`` is ``parent`` or below it, component by component (``Income:Interest``
+    is under itself, ``Income:Interest:Loans`` is under it, ``Income:InterestFree`` is not)."""
     return account == parent or account.startswith(parent + ":")
 
 
@@ -36,15 +38,15 @@ def role_of(account: str) -> Role | None:
     if account.startswith(("Assets:Bank:", "Assets:Cash:")):
         return Role.CASH
     if account.startswith("Assets:Loans:"):
-        loan_id = account[len("Assets:Loans:"):]
+        loan_id = loan_id_of(account)
         return Role.LOAN if is_id(loan_id) and ":" not in loan_id else None
     if account.startswith("Income:") or is_opening(account):
         return Role.SOURCE
     if account.startswith("Expenses:Relief:"):
         return Role.RELIEF
-    if _under(account, "Expenses:Losses"):
+    if under(account, "Expenses:Losses"):
         return Role.LOSS
-    if _under(account, "Expenses:Fees"):
+    if under(account, "Expenses:Fees"):
         return Role.FEES
     return None
 
@@ -60,12 +62,17 @@ def loan_id_of(account: str) -> str:
 
 def is_fiscal(account: str) -> bool:
     """Public money (财政资金)."""
-    return _under(account, "Income:Fiscal")
+    return under(account, "Income:Fiscal")
+
+
+def is_interest(account: str) -> bool:
+    """The fund's earnings from interest: ``Income:Interest`` and below."""
+    return under(account, "Income:Interest")
 
 
 def default_pool(account: str) -> Pool:
     """Without ``pool:``, interest earned is spendable and every other source is principal."""
-    return Pool.SPENDABLE if _under(account, "Income:Interest") else Pool.PRINCIPAL
+    return Pool.SPENDABLE if is_interest(account) else Pool.PRINCIPAL
 
 
 def relief_kind(account: str) -> str:
@@ -74,4 +81,4 @@ def relief_kind(account: str) -> str:
 
 
 def under_any(account: str, parents: tuple[str, ...]) -> bool:
-    return any(_under(account, p) for p in parents)
+    return any(under(account, p) for p in parents)

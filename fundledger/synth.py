@@ -17,15 +17,16 @@ outstanding. The ledger checks clean and the same arguments always write the sam
 from __future__ import annotations
 
 import argparse
-import calendar
 import datetime
 import random
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
+from .dates import ONE_DAY as DAY
+from .dates import add_months
+
 D = datetime.date
-DAY = datetime.timedelta(days=1)
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "秀兰金明建国桂英志强玉华春梅德福永红海燕文军丽娟树林淑珍少华晓东家顺"
 BRANCHES = ["中田村党支部", "上坪村党支部", "柳塘村党支部", "城西社区党支部", "卢村党支部"]
@@ -75,12 +76,6 @@ option "operating_currency" "CNY"
 
 def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-
-
-def _add_months(day: D, months: int) -> D:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return D(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class _Ledger:
@@ -158,7 +153,7 @@ class _Fund:
         app, loan = f"A{y}-{k:03d}", f"L{y}-{k:03d}"
         amount = rng.randrange(30, 51) * 100
         day = self.apply(start, app, m, "loan", amount, "种养殖") + 3 * DAY
-        due = _add_months(day, 24)
+        due = add_months(day, 24)
         account = f"Assets:Loans:{loan}"
         add(day, f"{day} open {account} CNY\n", False)
         add(day, f'{day} * "{self.names[m]}" "借款"\n  application: "{app}"\n  due: {due}\n'
@@ -172,21 +167,21 @@ class _Fund:
         if outcome < 0.05:  # bullet: all at once, shortly before the due date
             plan = [(due - rng.randrange(1, 60) * DAY, amount)]
         elif outcome < 0.13:  # late: the second half comes after the due date (overdue a while)
-            plan = [(_add_months(day, 12), half), (due + rng.randrange(60, 400) * DAY, amount - half)]
+            plan = [(add_months(day, 12), half), (due + rng.randrange(60, 400) * DAY, amount - half)]
         elif outcome < 0.18:  # rescheduled (展期) before the due date, repaid by the new one
-            new_due = _add_months(due, rng.choice((6, 12)))
+            new_due = add_months(due, rng.choice((6, 12)))
             add(due - 30 * DAY, f'{due - 30 * DAY} custom "reschedule" "{loan}" {new_due}\n'
                                 f'  minutes: "{self.minute((due - 30 * DAY).year)}"\n', False)
-            plan = [(_add_months(day, 12), half), (new_due - rng.randrange(1, 30) * DAY, amount - half)]
+            plan = [(add_months(day, 12), half), (new_due - rng.randrange(1, 30) * DAY, amount - half)]
         elif outcome < 0.21:  # defaulted: half repaid, the rest written off (核销) half a year late
-            plan = [(_add_months(day, 12), half)]
+            plan = [(add_months(day, 12), half)]
             settled = due + 180 * DAY
             if add(settled, f'{settled} custom "write-off" "{loan}"\n'
                             f'  minutes: "{self.minute(settled.year)}"\n', False):
                 add(settled, f'{settled} * "借款核销"\n  Expenses:Losses:BadDebt  {amount - half}.00 CNY\n'
                              f'  {account}  -{amount - half}.00 CNY\n')
         else:
-            plan = [(_add_months(day, 12), half), (due - DAY, amount - half)]
+            plan = [(add_months(day, 12), half), (due - DAY, amount - half)]
         for when, part in plan:
             add(when, f'{when} * "{self.names[m]}" "还本付息"\n'
                       f'  Assets:Bank:Fund  {part + interest} CNY\n'

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from ..errors import FundError, fund_error, internal_error
-from ..state import FundState
+from ..records import FundState
 
 T = TypeVar("T")
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..dates import add_months
 from ..money import fmt
-from ..state import Loan, add_months
+from ..records import Loan
 from . import Checker
 
 

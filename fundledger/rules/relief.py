@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from decimal import Decimal
 from itertools import groupby
 
+from ..accounts import under
+from ..dates import ONE_DAY
 from ..money import ZERO, fmt
+from ..values import months as months_of
 from . import Checker
-
-ONE_DAY = datetime.timedelta(days=1)
-
-
-def _under(account: str, parent: str) -> bool:
-    return account == parent or account.startswith(parent + ":")
 
 
 def fl401_not_eligible(c: Checker) -> None:
@@ -71,27 +67,17 @@ def fl403_relief_cap_year(c: Checker) -> None:
                     f"{relief.member_id} {total[key]} in {relief.date.year}, cap {cap}", relief.entry)
 
 
-def _months(raw) -> int | None:
-    if raw is None:
-        return 1
-    try:
-        value = Decimal(str(raw))
-    except ArithmeticError:
-        return None
-    return int(value) if value == value.to_integral_value() and value >= 1 else None
-
-
 def fl404_subsidy_rate(c: Checker) -> None:
     """Monthly fixed subsidy (每月定补) = the tier's rate × months."""
     s = c.state
     for relief in c.each(s.relief, lambda r: r.entry):
-        if not _under(relief.account, "Expenses:Relief:Subsidy") or relief.member_id is None:
+        if not under(relief.account, "Expenses:Relief:Subsidy") or relief.member_id is None:
             continue
         member = s.members.get(relief.member_id)
         tier = member.tier_on(relief.date) if member else None
         if tier is None or tier == "none":
             continue  # not eligible: FL401
-        months = _months(relief.months)
+        months = months_of(relief.months)
         if months is None:
             c.error("FL404", f"months: {relief.months!r} 应为正整数", "months: not a whole number",
                     relief.entry)
@@ -110,7 +96,7 @@ def fl405_education_grant(c: Checker) -> None:
     """One grant per member and child (考入大学一次性资助), at most ``education-grant``."""
     seen: set[tuple[str | None, str | None]] = set()
     for relief in c.each(c.state.relief, lambda r: r.entry):
-        if not _under(relief.account, "Expenses:Relief:Education") or relief.amount <= 0:
+        if not under(relief.account, "Expenses:Relief:Education") or relief.amount <= 0:
             continue
         cap = c.state.policy_at(relief.date).education_grant
         key = (relief.member_id, relief.child)

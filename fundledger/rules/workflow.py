@@ -6,7 +6,7 @@ from itertools import groupby
 
 from ..accounts import under_any
 from ..money import fmt
-from ..state import Application, Payment
+from ..records import Application, Payment
 from . import Checker
 
 KIND_ZH = {"loan": "借款", "relief": "救济"}
