@@ -1,17 +1,11 @@
 """A beangulp importer for the fund bank account's statement export (对账单/交易明细, CSV).
 
-Bank exports are often GBK: the file is read as UTF-8 (with or without BOM), else GBK, else
-GB18030. Lines before the header (账号, 户名, 起止日期…) and after the rows (合计…) are
-skipped. Columns are found by name: 交易日期 (记账日期), 交易时间, 摘要 (用途, 附言),
-收入金额 (贷方发生额), 支出金额 (借方发生额) or one signed 交易金额, 余额, 对方户名, 流水号.
-
-Amounts are read strictly (decimal digits, thousands separators every three digits, full-width
-digits, at most two decimals, at most 15 digits of yuan: never ``NaN``, ``Infinity`` or
-``1e40``), and every refused cell is named by line and column. Signs are kept: a negative
-amount in the income (贷方) column is a reversal (冲正/退回/红字) of money in, so money out —
-its other leg is the income account; a negative amount in the expense (借方) column is money
-back in, its other leg the expense account. With a running balance each row is checked:
-previous balance + amount = balance; a row where that fails is refused.
+The statement is read by ``sheet`` (encodings, header, columns by name), ``statement`` (the
+rows, their signs and order, the running balance checked) and ``amounts`` (each amount cell,
+strictly); every refused cell is named by line and column. This module makes the entries.
+A reversal keeps its sign and its column's leg: a negative amount in the income (贷方) column
+is money out whose other leg is the income account, in the expense (借方) column money back in
+whose other leg is the expense account.
 
 Each row becomes a draft transaction flagged ``!``: the counterparty as payee, 摘要 as
 narration, the bank account and one other leg — a classifying rule's account (by regex on
@@ -30,13 +24,9 @@ from __future__ import annotations
 
 import csv
 import datetime
-import io
-import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 import beangulp
@@ -44,337 +34,14 @@ from beancount.core import data
 from beancount.core.amount import Amount
 from beangulp.extract import DUPLICATE
 
-ENCODINGS = ("utf-8-sig", "gbk", "gb18030")
+from .sheet import NotAStatement, Problem, StatementError, header_and_table
+from .statement import Row, Statement, parse, read_statement
+
+__all__ = ["REF_KEY", "UNCLASSIFIED", "BankStatementImporter", "NotAStatement", "Problem", "Row",
+           "Statement", "StatementError", "parse", "read_statement"]
+
 UNCLASSIFIED = "Expenses:Unclassified"  # outside the fund's roles: FL102 until classified
 REF_KEY = "bank-ref"
-
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "date": ("交易日期", "记账日期", "入账日期", "交易日", "日期"),
-    "time": ("交易时间", "时间"),
-    "summary": ("摘要", "交易摘要", "用途", "附言", "备注", "交易用途"),
-    "income": ("收入金额", "贷方发生额", "贷方金额", "收入", "存入金额", "贷方"),
-    "expense": ("支出金额", "借方发生额", "借方金额", "支出", "支取金额", "取出金额", "借方"),
-    "amount": ("交易金额", "发生额", "金额"),
-    "direction": ("借贷标志", "借贷", "收支", "收/支"),
-    "balance": ("余额", "账户余额", "当前余额", "联机余额"),
-    "counterparty": ("对方户名", "对方账户名称", "对方名称", "对方单位", "收/付方名称", "对方账户户名"),
-    "serial": ("流水号", "交易流水号", "柜员流水号", "凭证号", "交易序号"),
-}
-
-
-MAX_INTEGER_DIGITS = 15  # as fundledger.entry.format: more yuan than any fund holds
-SHOWN_PROBLEMS = 20
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One refused cell (or row): its line in the file, its column's header, what is wrong."""
-
-    lineno: int
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"「{self.column}」列 (column {self.column})：" if self.column else ""
-        return f"{self.lineno}: {where}{self.message}"
-
-
-class StatementError(ValueError):
-    """The statement cannot be read; ``problems`` name the line and column of each bad cell."""
-
-    def __init__(self, message: str, problems: Sequence[Problem] = ()):
-        super().__init__(message)
-        self.message = message
-        self.problems = list(problems)
-
-    def lines(self, filename: str) -> list[str]:
-        """``FILE:LINE: …`` for each problem (at most ``SHOWN_PROBLEMS``), else ``FILE: …``."""
-        if not self.problems:
-            return [f"{filename}: {self.message}"]
-        out = [f"{filename}:{p}" for p in self.problems[:SHOWN_PROBLEMS]]
-        if len(self.problems) > SHOWN_PROBLEMS:
-            out.append(f"{filename}: … 共 {len(self.problems)} 处 ({len(self.problems)} in all)")
-        out.append(f"{filename}: {self.message}")
-        return out
-
-    def __str__(self) -> str:
-        return "\n".join(self.lines("对账单"))
-
-
-class NotAStatement(StatementError):
-    """Not a statement this importer reads (no header, not GBK/UTF-8)."""
-
-
-@dataclass(frozen=True)
-class Row:
-    lineno: int
-    date: datetime.date
-    time: str | None
-    summary: str
-    amount: Decimal  # signed: money into the account is positive
-    balance: Decimal | None
-    counterparty: str | None
-    serial: str | None
-    column: str = "amount"  # where the amount stood: "income", "expense" or "amount" (signed)
-
-
-@dataclass(frozen=True)
-class Statement:
-    encoding: str
-    rows: tuple[Row, ...]  # in the order the money moved
-    account_number: str | None
-
-
-def _decode(raw: bytes) -> tuple[str, str]:
-    for encoding in ENCODINGS:
-        try:
-            return raw.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise NotAStatement("对账单既不是 UTF-8 也不是 GBK/GB18030 编码 (neither UTF-8 nor GBK/GB18030)")
-
-
-def _clean(cell: str) -> str:
-    cell = cell.strip().strip("\t").strip()
-    if cell.startswith('="') and cell.endswith('"'):  # Excel's "keep as text"
-        cell = cell[2:-1]
-    return cell.lstrip("'").strip()
-
-
-_DATE_RES = (
-    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})(?!\d)"),
-)
-
-
-def _date(cell: str) -> datetime.date | None:
-    for pattern in _DATE_RES:
-        match = pattern.match(cell)
-        if match:
-            try:
-                return datetime.date(*(int(g) for g in match.groups()))
-            except ValueError:
-                return None
-    return None
-
-
-# Full-width digits, point, comma and signs, as an input method types them; the minus sign.
-_FULL_WIDTH = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)},
-                             "．": ".", "，": ",", "－": "-", "−": "-", "＋": "+"})
-_AMOUNT = re.compile(r"(?P<sign>[-+]?)(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?")
-_EXPECTED = "应为如 1234.50、-500.00 或 1,234.50 的金额 (expected an amount such as 1234.50)"
-
-
-class _Bad(Exception):
-    """A cell that is not an amount (the message says why)."""
-
-
-def _number(cell: str) -> Decimal | None:
-    """A statement's amount cell, exactly: None for an empty cell (``""``, ``-``, ``--``).
-
-    Refused (``_Bad``): anything but digits with an optional sign, thousands separators every
-    three digits and a decimal point — so never ``NaN``, ``Infinity`` or ``1e40`` — more than
-    two decimals that are not zeros, more than ``MAX_INTEGER_DIGITS`` digits of yuan.
-    """
-    text = cell.translate(_FULL_WIDTH).replace("¥", "").replace("￥", "").replace("元", "")
-    text = text.strip()
-    if text in ("", "-", "--"):
-        return None
-    match = _AMOUNT.fullmatch(text)
-    if match is None:
-        raise _Bad(f"{cell!r} 不是金额，{_EXPECTED}")
-    whole = match["whole"].replace(",", "")
-    if len(whole.lstrip("0")) > MAX_INTEGER_DIGITS:
-        raise _Bad(f"{cell!r} 超过 {MAX_INTEGER_DIGITS} 位整数，不是基金能有的数目 "
-                   f"(more than {MAX_INTEGER_DIGITS} integer digits)")
-    frac = match["frac"] or ""
-    if frac.rstrip("0") and len(frac.rstrip("0")) > 2:
-        raise _Bad(f"{cell!r} 超过两位小数（分） (more than two decimals)")
-    number = Decimal(f"{match['sign']}{whole}.{(frac + '00')[:2]}")
-    return number
-
-
-def _find_header(rows: list[list[str]]) -> tuple[int, dict[str, int]] | None:
-    for index, row in enumerate(rows):
-        cells = [_clean(c) for c in row]
-        found: dict[str, int] = {}
-        for key, names in COLUMNS.items():
-            for name in names:
-                if name in cells:
-                    found[key] = cells.index(name)
-                    break
-        if "date" in found and ("income" in found and "expense" in found or "amount" in found):
-            return index, found
-    return None
-
-
-def _breaks(rows: Sequence[Row]) -> list[tuple[Row, Row, Decimal]]:
-    """Where the running balance does not follow: (previous row with a balance, row, expected).
-
-    Rows without a balance carry their amount on to the next row that has one.
-    """
-    out = []
-    last: Row | None = None
-    running: Decimal | None = None
-    for row in rows:
-        if running is not None:
-            running += row.amount
-        if row.balance is not None:
-            if last is not None and running != row.balance:
-                out.append((last, row, running))
-            last, running = row, row.balance
-    return out
-
-
-def _ordered(rows: list[Row]) -> list[Row]:
-    """Rows in the order the money moved: many banks list the newest first.
-
-    The order whose running balance follows the amounts, among those the dates allow (a
-    statement dated forwards is never read backwards); the file's order first.
-    """
-    if len(rows) < 2:
-        return rows
-    backwards = rows[::-1]
-    pairs = list(zip(rows, rows[1:], strict=False))
-    forward_dated = all(a.date <= b.date for a, b in pairs)
-    backward_dated = all(a.date >= b.date for a, b in pairs)
-    allowed = [order for order, dated in ((rows, forward_dated), (backwards, backward_dated))
-               if dated] or [rows, backwards]
-    if sum(1 for r in rows if r.balance is not None) >= 2:
-        for order in allowed:
-            if not _breaks(order):
-                return order
-    if len(allowed) == 1:
-        return allowed[0]
-    return backwards if rows[0].date > rows[-1].date else rows
-
-
-def _header_and_table(raw: bytes) -> tuple[str, list[list[str]], int, dict[str, int], str | None]:
-    text, encoding = _decode(raw)
-    lines = text.splitlines()
-    sample = next((ln for ln in lines if "\t" in ln or "," in ln), "")
-    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    table = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    header = _find_header(table)
-    if header is None:
-        raise NotAStatement("找不到表头（交易日期、收入金额/支出金额…） (no statement header found)")
-    start, cols = header
-    account_number = None
-    for row in table[:start]:
-        cells = [_clean(c) for c in row if _clean(c)]
-        if len(cells) >= 2 and re.search(r"账号|卡号", cells[0]):
-            account_number = cells[1]
-        elif cells and (m := re.match(r"^(?:账号|卡号)[:：]\s*(\S+)", cells[0])):
-            account_number = m[1]
-    return encoding, table, start, cols, account_number
-
-
-def parse(raw: bytes) -> Statement:
-    """The statement's rows; ``StatementError`` naming every bad cell, ``NotAStatement``."""
-    encoding, table, start, cols, account_number = _header_and_table(raw)
-    names = [_clean(c) for c in table[start]]
-    lines = _physical_lines(raw.decode(encoding), len(table))
-
-    def cell(row: list[str], key: str) -> str:
-        i = cols.get(key)
-        return _clean(row[i]) if i is not None and i < len(row) else ""
-
-    problems: list[Problem] = []
-    rows = []
-    for index in range(start + 1, len(table)):
-        row, lineno = table[index], lines[index]
-
-        def number(key: str, row: list[str] = row, lineno: int = lineno) -> Decimal | None:
-            try:
-                return _number(cell(row, key))
-            except _Bad as exc:
-                problems.append(Problem(lineno, names[cols[key]], str(exc)))
-                return None
-
-        day = _date(cell(row, "date"))
-        if day is None:
-            continue  # blank lines, 合计, notes
-        if "amount" in cols and not ("income" in cols and "expense" in cols):
-            column = "amount"
-            signed = number("amount") or Decimal(0)
-            direction = cell(row, "direction")
-            if direction and direction[0] in "借支出付" and signed > 0:
-                signed = -signed
-        else:
-            money_in, money_out = number("income"), number("expense")
-            if money_in and money_out:
-                problems.append(Problem(lineno, None, (
-                    f"「{names[cols['income']]}」与「{names[cols['expense']]}」两列都有金额，"
-                    "应只填一列 (both the income and the expense column hold an amount)")))
-                continue
-            # Signs are kept: -500 in the income column is a reversal, money out.
-            column = "expense" if money_out else "income"
-            signed = (money_in or Decimal(0)) - (money_out or Decimal(0))
-        balance = number("balance") if "balance" in cols else None
-        if signed == 0:
-            continue
-        time = cell(row, "time") or None
-        if time is None and re.match(r"^\S+\s+\d{1,2}:\d{2}", cell(row, "date")):
-            time = cell(row, "date").split()[1]
-        rows.append(Row(lineno, day, time, cell(row, "summary"), signed, balance,
-                        cell(row, "counterparty") or None, cell(row, "serial") or None, column))
-    if problems:
-        raise StatementError("对账单有无法识别的金额，未导入任何一行 "
-                             "(cells that are not amounts; nothing imported)", problems)
-    if not rows:
-        raise StatementError("对账单中没有交易 (the statement has no transactions)")
-    ordered = _ordered(rows)
-    breaks = _breaks(ordered)
-    if breaks:
-        column = names[cols["balance"]]
-        raise StatementError(
-            "余额与收支金额对不上，可能漏了行或金额的正负号读错，未导入任何一行 "
-            "(the running balance does not follow the amounts; nothing imported)",
-            [Problem(row.lineno, column,
-                     f"余额 {row.balance:f}，而第 {prev.lineno} 行余额 {prev.balance:f} 加上其后的收支"
-                     f"应为 {expected:f} (balance {row.balance:f}; line {prev.lineno}'s "
-                     f"{prev.balance:f} with the amounts since makes {expected:f})")
-             for prev, row, expected in breaks])
-    return Statement(encoding, tuple(ordered), account_number)
-
-
-def _physical_lines(text: str, count: int) -> list[int]:
-    """The line (1-based) each CSV record starts on: a quoted cell may hold a line break."""
-    out, line = [], 1
-    for record in _records(text):
-        out.append(line)
-        line += record.count("\n") + (record.count("\r") - record.count("\r\n"))
-    while len(out) < count:
-        out.append(line)
-    return out
-
-
-def _records(text: str) -> list[str]:
-    """The raw text of each CSV record, its line break included."""
-    records, current, quoted = [], [], False
-    for chunk in re.split(r"(\r\n|\n|\r)", text):
-        current.append(chunk)
-        if chunk in ("\r\n", "\n", "\r"):
-            if not quoted:
-                records.append("".join(current))
-                current = []
-        else:
-            quoted ^= chunk.count('"') % 2 == 1
-    if current and "".join(current):
-        records.append("".join(current))
-    return records
-
-
-@lru_cache(maxsize=16)
-def _read(filepath: str, mtime: int, size: int) -> Statement:
-    with open(filepath, "rb") as handle:
-        return parse(handle.read())
-
-
-def read_statement(filepath: str) -> Statement:
-    stat = os.stat(filepath)
-    return _read(os.path.abspath(filepath), stat.st_mtime_ns, stat.st_size)
 
 
 def _similar_names(a: str | None, b: str | None) -> bool:
@@ -408,7 +75,7 @@ class BankStatementImporter(beangulp.Importer):
         # A statement with bad rows is still this importer's: extract then names the rows.
         try:
             with open(filepath, "rb") as handle:
-                account_number = _header_and_table(handle.read())[4]
+                account_number = header_and_table(handle.read())[4]
         except (OSError, NotAStatement, csv.Error):
             return False
         if self.account_number is None:
