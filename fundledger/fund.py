@@ -13,6 +13,7 @@ from beancount import loader
 from .cachekey import CacheKey
 from .errors import FundError
 from .gcpause import paused
+from .handover import handing_over
 from .includes import IncludeNotAFile, check_include_targets
 from .plugin import currency_of, handing_over
 from .policy import Policy

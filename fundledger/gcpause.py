@@ -17,7 +17,8 @@ from contextlib import contextmanager
 
 @contextmanager
 def paused() -> Iterator[None]:
-    """``with paused(): ...`` — no cyclic collection inside; nests; restores the caller's setting."""
+    """``with paused(): ...`` or ``@paused()`` on a function — no cyclic collection inside;
+    nests; restores the caller's setting."""
     collecting = gc.isenabled()
     gc.disable()
     try:

@@ -13,21 +13,43 @@ fault inside it becomes one FL000 error at the entry it was reading.
 
 from __future__ import annotations
 
-import operator
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
 from types import CodeType
 from typing import Any
 
 from .errors import FundError, internal_error, with_values
 from .gcpause import paused
+from .handover import _handover, hand_over, handing_over  # noqa: F401 - also reached here
 from .rules import check
 from .state import FundState, build_state
 
 __plugins__ = ("fund_rules",)
+
+
+@paused()  # the state makes no cycles; a full collection over the ledger costs ~30%
+def fund_rules(entries: list[Any], options_map: dict[str, Any], config: Any = None
+               ) -> tuple[list[Any], list[FundError]]:
+    try:
+        _key_cache_on_code(options_map)
+        entries, state = _fund_state(entries, options_map)
+        return entries, check(state)
+    except Exception as exc:  # noqa: BLE001 - never a traceback at <load>:0
+        return entries, [internal_error(None, exc)]
+
+
+def _fund_state(entries: list[Any], options_map: dict[str, Any]
+                ) -> tuple[list[Any], FundState]:
+    """The entries to give back to beancount and the state the rules judge."""
+    currency = currency_of(options_map)
+    state = build_state(entries, currency)
+    if state.valueless_customs:  # rare: only then copy the list (and build anew in load)
+        entries = [with_values(e) for e in entries]
+    if state.pads:
+        return entries, build_state(with_padding(entries, options_map), currency)
+    if not state.valueless_customs:  # built from these very entries: load may reuse it
+        hand_over(entries, state)
+    return entries, state
 
 
 def currency_of(options_map: dict[str, Any]) -> str:
@@ -81,59 +103,6 @@ def _loading_through_the_cache() -> tuple[bool, int | None]:
             return True, int(started * 1e9) if isinstance(started, float) else None
         frame = frame.f_back
     return False, None
-
-
-class Handover:
-    """The state the plugin built, for ``fundledger.load`` to reuse instead of building it
-    again: it is the fund's state only if the loader's final entries are, one for one, the
-    entries the plugin returned (no later plugin changed them)."""
-
-    def __init__(self) -> None:
-        self.entries: list[Any] = []
-        self.state: FundState | None = None
-
-    def keep(self, entries: list[Any], state: FundState) -> None:
-        self.entries, self.state = list(entries), state
-
-    def state_for(self, entries: list[Any]) -> FundState | None:
-        if self.state is None or len(entries) != len(self.entries):
-            return None
-        return self.state if all(map(operator.is_, entries, self.entries)) else None
-
-
-_handover: ContextVar[Handover | None] = ContextVar("fundledger_handover", default=None)
-
-
-@contextmanager
-def handing_over() -> Iterator[Handover]:
-    """``with handing_over() as h: loader.load_file(...)``; then ``h.state_for(entries)``.
-    Outside such a block (bean-check, Fava) the plugin keeps nothing."""
-    handover = Handover()
-    token = _handover.set(handover)
-    try:
-        yield handover
-    finally:
-        _handover.reset(token)
-
-
-def fund_rules(entries: list[Any], options_map: dict[str, Any], config: Any = None
-               ) -> tuple[list[Any], list[FundError]]:
-    try:
-        with paused():  # the state makes no cycles; a full collection over the ledger costs ~30%
-            _key_cache_on_code(options_map)
-            currency = currency_of(options_map)
-            state = build_state(entries, currency)
-            handover = _handover.get()
-            if state.valueless_customs:  # rare: only then copy the list (and build anew in load)
-                entries = [with_values(e) for e in entries]
-            if state.pads:
-                state = build_state(with_padding(entries, options_map), currency)
-            elif handover is not None and not state.valueless_customs:
-                handover.keep(entries, state)
-            errors = check(state)
-    except Exception as exc:  # noqa: BLE001 - never a traceback at <load>:0
-        errors = [internal_error(None, exc)]
-    return entries, errors
 
 
 def with_padding(entries: list[Any], options_map: dict[str, Any]) -> list[Any]:

@@ -1,15 +1,20 @@
-"""The fund's policy (SPEC §3): a typed model, effective-dated by ``fund-policy`` directives."""
+"""The fund's policy (SPEC §3): a typed model, effective-dated by ``fund-policy`` directives.
+
+``Policy`` is a frozen dataclass: ``convert`` checks each value's type and limits itself, in
+the fund's words, so the model needs no validation library (docs/PERFORMANCE.md).
+"""
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from beancount.core.amount import Amount
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .accounts import Role, role_of
 from .directives import FUND_TYPES, as_written
@@ -17,31 +22,31 @@ from .directives import FUND_TYPES, as_written
 STEP_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
-class Policy(BaseModel):
-    """The policy values in force on one day. Field names are the SPEC keys with '_' for '-'."""
+@dataclass(frozen=True)
+class Policy:
+    """The policy values in force on one day. Field names are the SPEC keys with '_' for '-';
+    every amount, count and rate is at least 0 (``convert``, ``with_value``)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    loan_max: Decimal = Field(Decimal("5000"), ge=0, description="借款上限")
-    loan_min: Decimal = Field(Decimal("0"), ge=0, description="借款下限")
-    loan_term_months: int = Field(24, ge=0, description="借款期限（月）")
-    loan_extension_months: int = Field(12, ge=0, description="展期上限（月）")
-    loan_annual_quota: int = Field(50, ge=0, description="每年借款笔数上限")
-    loan_per_member: int = Field(1, ge=0, description="每人同时未还借款笔数上限")
-    loan_rate_max: Decimal | None = Field(None, ge=0, description="年利率上限")
-    guarantor_required: bool = Field(True, description="是否须有担保")
-    fiscal_allowed: bool = Field(True, description="是否允许财政资金")
-    publicity_days: int = Field(5, ge=0, description="公示天数")
-    review_valid_months: int = Field(12, ge=0, description="年度审核有效期（月）")
+    loan_max: Decimal = Decimal("5000")  # 借款上限
+    loan_min: Decimal = Decimal("0")  # 借款下限
+    loan_term_months: int = 24  # 借款期限（月）
+    loan_extension_months: int = 12  # 展期上限（月）
+    loan_annual_quota: int = 50  # 每年借款笔数上限
+    loan_per_member: int = 1  # 每人同时未还借款笔数上限
+    loan_rate_max: Decimal | None = None  # 年利率上限
+    guarantor_required: bool = True  # 是否须有担保
+    fiscal_allowed: bool = True  # 是否允许财政资金
+    publicity_days: int = 5  # 公示天数
+    review_valid_months: int = 12  # 年度审核有效期（月）
     steps_loan: tuple[str, ...] = ("branch-review", "publicity", "approve", "inspect")
     steps_relief: tuple[str, ...] = ("branch-review", "publicity", "approve")
     application_exempt: tuple[str, ...] = ("Expenses:Relief:Visits",)
-    relief_cap_year: Decimal | None = Field(None, ge=0, description="每人每年救济上限")
-    education_grant: Decimal = Field(Decimal("1000"), ge=0, description="助学金标准")
-    subsidy_general: Decimal | None = Field(Decimal("100"), ge=0)
-    subsidy_relative: Decimal | None = Field(None, ge=0)
-    subsidy_special: Decimal | None = Field(Decimal("200"), ge=0)
-    follow_up_months: int | None = Field(None, ge=0, description="跟踪回访间隔（月）")
+    relief_cap_year: Decimal | None = None  # 每人每年救济上限
+    education_grant: Decimal = Decimal("1000")  # 助学金标准
+    subsidy_general: Decimal | None = Decimal("100")
+    subsidy_relative: Decimal | None = None
+    subsidy_special: Decimal | None = Decimal("200")
+    follow_up_months: int | None = None  # 跟踪回访间隔（月）
 
     def steps(self, kind: str) -> tuple[str, ...]:
         return self.steps_loan if kind == "loan" else self.steps_relief
@@ -167,15 +172,15 @@ def convert(key: str, value: Any, currency: str) -> Any:
             raise _wrong(key, value, currency)
         if value.currency != currency:
             raise _wrong(key, value, currency, (f"币种应为 {currency}", f"not in {currency}"))
-        return _within_model(key, value.number, value)
+        return _within_limits(key, value.number, value)
     if kind == "count":
         if isinstance(value, bool) or not isinstance(value, Decimal) or value != value.to_integral_value():
             raise _wrong(key, value, currency)
-        return _within_model(key, int(value), value)
+        return _within_limits(key, int(value), value)
     if kind == "rate":
         if isinstance(value, bool) or not isinstance(value, Decimal):
             raise _wrong(key, value, currency)
-        return _within_model(key, value, value)
+        return _within_limits(key, value, value)
     if kind == "bool":
         if isinstance(value, str) and value.strip().upper() in ("TRUE", "FALSE"):
             raise _wrong(key, value, currency, ("TRUE 和 FALSE 不加引号", "without quotes"))
@@ -199,45 +204,35 @@ def convert(key: str, value: Any, currency: str) -> Any:
     return words
 
 
-def _within_model(key: str, converted: Any, written: Any) -> Any:
+# The kinds of value that are numbers, and so must not be below 0.
+NUMBERS = frozenset({"amount", "count", "rate"})
+
+
+def _within_limits(key: str, converted: Any, written: Any) -> Any:
     """``converted`` if the model's limits allow it; else PolicyValueError naming ``written``,
     the value as the ledger has it (``-1 CNY``, not ``-1``)."""
-    field = key.replace("-", "_")
-    try:
-        Policy.model_validate({field: converted})
-    except ValidationError as exc:
-        raise _invalid(key, written, exc) from None
-    return converted
+    if KINDS[key] not in NUMBERS or converted is None:
+        return converted
+    if isinstance(converted, Decimal) and not converted.is_finite():
+        why = ("应为有限的数", "must be a finite number")
+    elif converted < 0:
+        why = ("不能小于 0", "must not be below 0")
+    else:
+        return converted
+    raise _invalid(key, written, why)
 
 
 def with_value(policy: Policy, key: str, value: Any) -> Policy:
-    """``policy`` with ``key`` replaced; PolicyValueError if the model rejects the value."""
-    fields = policy.model_dump()
-    fields[key.replace("-", "_")] = value
-    try:
-        return Policy.model_validate(fields)
-    except ValidationError as exc:
-        raise _invalid(key, value, exc) from None
+    """``policy`` with ``key`` replaced by ``value`` (as ``convert`` gives it); PolicyValueError
+    if the key is unknown or the value outside the model's limits."""
+    if key not in KINDS:
+        raise PolicyValueError(f"未知的政策项 {key}", f"unknown policy key {key}")
+    return dataclasses.replace(policy, **{key.replace("-", "_"): _within_limits(key, value, value)})
 
 
-def _invalid(key: str, value: Any, exc: ValidationError) -> PolicyValueError:
-    zh, en = zip(*(_reason(e) for e in exc.errors()), strict=True)
-    return PolicyValueError(f"{key} 的值 {_shown(value)} 无效：{'；'.join(zh)}",
-                            f"{key}: {'; '.join(en)}, found {_shown(value)}")
-
-
-# The model's limits, in the fund's words (anything else keeps pydantic's English).
-_REASONS = {
-    "greater_than_equal": ("不能小于 {ge}", "must not be below {ge}"),
-    "less_than_equal": ("不能大于 {le}", "must not be above {le}"),
-}
-
-
-def _reason(error: Any) -> tuple[str, str]:
-    known, ctx = _REASONS.get(error["type"]), error.get("ctx") or {}
-    if known is None:
-        return error["msg"], error["msg"]
-    return known[0].format(**ctx), known[1].format(**ctx)
+def _invalid(key: str, value: Any, why: tuple[str, str]) -> PolicyValueError:
+    return PolicyValueError(f"{key} 的值 {_shown(value)} 无效：{why[0]}",
+                            f"{key}: {why[1]}, found {_shown(value)}")
 
 
 class PolicyTimeline:
