@@ -15,7 +15,7 @@ from .errors import FundError
 from .gcpause import paused
 from .handover import handing_over
 from .includes import IncludeNotAFile, check_include_targets
-from .plugin import currency_of, handing_over
+from .plugin import currency_of
 from .policy import Policy
 from .rules import check
 from .state import Application, FundState, Inflow, Loan, Member, Position, Relief, build_state
