@@ -43,6 +43,15 @@ _CASH, _SOURCE, _LOAN, _RELIEF, _FEES, _LOSS = (Role.CASH, Role.SOURCE, Role.LOA
 _SPENDABLE = Pool.SPENDABLE
 _LOAN_PREFIX = len("Assets:Loans:")
 _POLICY_KEYS = tuple(POLICY_KINDS)
+# The directives that refer to a member, application or loan by ID: what they refer to and
+# their value, linked after the pass (``approve`` is read with the currency, below).
+_REFERS: dict[str, Callable[[Custom], tuple[str, Any]]] = {
+    "review": d.read_review,
+    "exit": lambda entry: (d.read_exit(entry), None),
+    "reject": lambda entry: (d.read_step(entry), None),
+    "reschedule": d.read_reschedule,
+    "write-off": lambda entry: (d.read_step(entry), None),
+}
 
 
 def build_state(entries: list[Any], currency: str) -> FundState:
@@ -273,22 +282,13 @@ class _Builder:
                             f"application {a.id} filed twice",
                             lambda: Application(a.id, a.member_id, a.kind, a.amount, a.purpose,
                                                 entry.date, entry))
-            elif kind == "review":
-                mid, tier = d.read_review(entry)
-                s.refs.append(Ref("review", mid, entry.date, entry, tier))
-            elif kind == "exit":
-                s.refs.append(Ref("exit", d.read_exit(entry), entry.date, entry))
+            elif kind in _REFERS:
+                ref, value = _REFERS[kind](entry)
+                s.refs.append(Ref(kind, ref, entry.date, entry, value))
             elif kind == "approve":
                 app_id, amount = d.read_approve(entry, s.currency)
                 _within_a_fund(amount)
-                s.refs.append(Ref("approve", app_id, entry.date, entry, amount))
-            elif kind == "reject":
-                s.refs.append(Ref("reject", d.read_step(entry), entry.date, entry))
-            elif kind == "reschedule":
-                loan_id, new_due = d.read_reschedule(entry)
-                s.refs.append(Ref("reschedule", loan_id, entry.date, entry, new_due))
-            elif kind == "write-off":
-                s.refs.append(Ref("write-off", d.read_step(entry), entry.date, entry))
+                s.refs.append(Ref(kind, app_id, entry.date, entry, amount))
             elif kind == "release":
                 amount = d.read_release(entry, s.currency)
                 _within_a_fund(amount)

@@ -17,6 +17,10 @@ from .dates import Date, add_months
 from .money import ZERO
 from .policy import Policy, PolicyTimeline
 
+__all__ = [
+    "Account", "Application", "Flow", "FundState", "Inflow", "Loan", "LoanMove", "Member",
+    "Opening", "Payment", "Position", "Ref", "Rejected", "Relief", "Review", "Step",
+]
 
 @dataclass
 class Account:

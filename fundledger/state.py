@@ -7,30 +7,11 @@ from here.
 
 from __future__ import annotations
 
+from . import records
 from .build import _Builder, build_state
 from .dates import Date, add_months
-from .records import (
-    Account,
-    Application,
-    Flow,
-    FundState,
-    Inflow,
-    Loan,
-    LoanMove,
-    Member,
-    Opening,
-    Payment,
-    Position,
-    Ref,
-    Rejected,
-    Relief,
-    Review,
-    Step,
-)
+from .records import *  # noqa: F403 - every record, as records.__all__ lists them
 from .values import MAX_AMOUNT, meta_of
 
-__all__ = [
-    "MAX_AMOUNT", "Account", "Application", "Date", "Flow", "FundState", "Inflow", "Loan",
-    "LoanMove", "Member", "Opening", "Payment", "Position", "Ref", "Rejected", "Relief",
-    "Review", "Step", "_Builder", "add_months", "build_state", "meta_of",
-]
+__all__ = [*records.__all__, "MAX_AMOUNT", "Date", "_Builder", "add_months", "build_state",
+           "meta_of"]
