@@ -41,7 +41,6 @@ from .values import BEYOND_ZH, as_date, as_decimal, beyond_en, fits_a_fund, meta
 _CASH, _SOURCE, _LOAN, _RELIEF, _FEES, _LOSS = (Role.CASH, Role.SOURCE, Role.LOAN, Role.RELIEF,
                                                 Role.FEES, Role.LOSS)
 _SPENDABLE = Pool.SPENDABLE
-_LOAN_PREFIX = len("Assets:Loans:")
 _POLICY_KEYS = tuple(POLICY_KINDS)
 # The directives that refer to a member, application or loan by ID: what they refer to and
 # their value, linked after the pass (``approve`` is read with the currency, below).
@@ -188,7 +187,7 @@ class _Builder:
                     interest += inflow
             elif role is _LOAN:
                 self.loans += number
-                loans_here.append((account[_LOAN_PREFIX:], number))
+                loans_here.append((loan_id_of(account), number))
             elif role is _RELIEF:
                 self._spendable(day, -number, entry, True)
                 pmeta = posting.meta

@@ -12,7 +12,8 @@ from beancount.core.data import Transaction
 Date = datetime.date
 # More than 15 integer digits of yuan is beyond any fund (and beyond what sums, rounding and
 # formatting to the fen can carry exactly): such an amount is an error at its line (FL106).
-MAX_AMOUNT = Decimal(10) ** 15
+MAX_INTEGER_DIGITS = 15
+MAX_AMOUNT = Decimal(10) ** MAX_INTEGER_DIGITS
 BEYOND_ZH = "超出基金可容纳的范围（元的整数部分至多 15 位）"
 
 
