@@ -149,7 +149,7 @@ def read_review(entry: Custom) -> tuple[str, str]:
     vals = entry.values  # reviews are most of a ledger's directives: the plain case first
     if vals is not None and len(vals) == 2:
         mid, tier = vals[0].value, vals[1].value
-        if tier in TIERS and is_id(mid):
+        if isinstance(tier, str) and tier in TIERS and is_id(mid):  # Amount == str raises
             return mid, tier
     mid, tier = _shape(entry, "id", "str")
     if tier not in TIERS:

@@ -203,3 +203,11 @@ def test_a_policy_of_the_wrong_shape_shows_how_to_write_one(tmp_path):
     result = run("check", ledger(tmp_path, '2025-01-05 custom "fund-policy" "loan-max"\n'))
     assert ('FL103 custom "fund-policy" 应有 2 个值，实有 1 个；应写成 custom "fund-policy" "政策项" 值，'
             '如 custom "fund-policy" "loan-max" 5000 CNY') in result.output
+
+
+def test_a_review_whose_tier_is_an_amount_is_FL106_not_a_fault(tmp_path):
+    # beancount's Amount raises when compared with a string: the reader must not compare them
+    path = ledger(tmp_path, '2025-01-04 custom "review" "A1" 0.00 CNY\n')
+    result = run("check", path)
+    assert result.exit_code == 1
+    assert "FL106" in result.output and "FL000" not in result.output
