@@ -6,10 +6,7 @@ on stderr, as bean-check does), 2 for a usage or I/O problem.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-import json
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -17,39 +14,16 @@ from typing import Any
 
 import click
 import jinja2
-from beancount.parser import printer
 
 from . import reports
-from .fund import Fund, LedgerNotFound, load
+from .cli_common import AS_OF, LANG, LEDGER, InputError, _csv, _day, _json, _open, _report_errors
+from .cli_data import consolidate_cmd, export_cmd
+from .cli_entry import add, import_
+from .fund import Fund
 from .gcpause import paused
 from .i18n import Words
 from .money import fmt
 from .table import render
-
-LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-                    help="输出语言 (language of headings)")
-AS_OF = click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-                     help="截至该日日终，默认今天 (end of this day; default today)")
-LEDGER = click.argument("ledger", type=click.Path(dir_okay=False, path_type=str))
-
-
-def _day(value: datetime.datetime | None) -> datetime.date:
-    return value.date() if value else datetime.date.today()
-
-
-def _open(ledger: str) -> Fund:
-    try:
-        return load(ledger)
-    except LedgerNotFound as exc:
-        raise InputError(str(exc)) from None
-    except OSError as exc:
-        raise InputError(f"无法读取 {ledger}: {exc} (cannot read ledger)") from None
-    except ArithmeticError as exc:
-        # beancount's own booking quantizes in a 28-digit context: a 30-digit amount with
-        # the other leg left blank fails inside its loader (bean-check too), before any line
-        raise InputError(f"beancount 无法载入 {ledger}：金额超出其计算精度（28 位有效数字），"
-                         f"请检查过大的金额 (beancount failed on an amount too large to "
-                         f"compute: {type(exc).__name__})") from None
 
 
 def ledger_span(entries: list[Any], today: datetime.date | None = None
@@ -91,55 +65,6 @@ def _year_covered(fund: Fund, year: int) -> None:
         raise InputError(f"{why[0]} ({why[1]})")
 
 
-def _report_errors(fund: Fund, verbose: bool = False) -> int:
-    """Print warnings and errors to stderr; the exit status they call for."""
-    for warning in fund.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    for error in sorted(fund.errors, key=_where):
-        text = printer.format_error(error) if verbose else _one_line(error)
-        click.echo(text.rstrip("\n"), err=True)
-    return 1 if fund.errors else 0
-
-
-def _where(error: Any) -> tuple[str, int]:
-    source = error.source or {}
-    return str(source.get("filename", "")), int(source.get("lineno") or 0)
-
-
-def _one_line(error: Any) -> str:
-    source = error.source or {}
-    return f"{source.get('filename', '<unknown>')}:{source.get('lineno', 0)}: {error.message}"
-
-
-def _json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
-
-
-def _csv(rows: list[dict[str, Any]]) -> str:
-    """The rows as CSV, no cell a live formula (SPEC §6, ``spreadsheet.safe_cell``)."""
-    from .spreadsheet import safe_row
-
-    out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(safe_row(row) for row in rows)
-    return out.getvalue()
-
-
-class InputError(click.ClickException):
-    """An I/O or usage problem: exit status 2, like click's own usage errors.
-
-    Printed ``错误：<message>``: the message is Chinese first with its English in brackets,
-    so click's English ``Error:`` prefix would put English first."""
-
-    exit_code = 2
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"错误：{self.format_message()}", file=file, err=file is None,
-                   color=self.show_color)
-
-
 class _Commands(click.Group):
     """The command group; each command runs with the cyclic collector paused (``gcpause``)."""
 
@@ -154,7 +79,7 @@ def main() -> None:
     """困难党员帮扶基金账本工具 (fund ledger tools for hardship-assistance funds)."""
 
 
-@main.command("check")
+@click.command("check")
 @LEDGER
 @click.option("-v", "--verbose", is_flag=True, help="同时打印出错的分录 (print each entry too)")
 @LANG
@@ -167,7 +92,7 @@ def check_cmd(ledger: str, verbose: bool, lang: str) -> None:
     sys.exit(status)
 
 
-@main.command("balances")
+@click.command("balances")
 @LEDGER
 @AS_OF
 @click.option("--format", "fmt_", type=click.Choice(["table", "json"]), default="table",
@@ -199,7 +124,7 @@ LOAN_COLUMNS = ("id", "member", "branch", "disbursed", "lent", "due", "outstandi
                 "days_past_due", "aging")
 
 
-@main.command("loans")
+@click.command("loans")
 @LEDGER
 @AS_OF
 @click.option("--format", "fmt_", type=click.Choice(["table", "json", "csv"]), default="table",
@@ -234,7 +159,7 @@ def loans_cmd(ledger: str, as_of: datetime.datetime | None, fmt_: str,
     sys.exit(_report_errors(fund))
 
 
-@main.command("member")
+@click.command("member")
 @LEDGER
 @click.argument("member_id")
 @AS_OF
@@ -286,7 +211,7 @@ def member_cmd(ledger: str, member_id: str, as_of: datetime.datetime | None, fmt
     sys.exit(_report_errors(fund))
 
 
-@main.command("notice")
+@click.command("notice")
 @LEDGER
 @click.option("--year", type=int, required=True, help="通报年度 (the year reported)")
 @click.option("--edition", type=click.Choice(["public", "internal"]), default="public",
@@ -326,7 +251,7 @@ def notice_cmd(ledger: str, year: int, edition: str, fmt_: str, lang: str, outpu
     sys.exit(_report_errors(fund))
 
 
-@main.command("publicity")
+@click.command("publicity")
 @LEDGER
 @AS_OF
 @click.option("--format", "fmt_", type=click.Choice(["table", "md", "json"]), default="table",
@@ -355,8 +280,9 @@ def publicity_cmd(ledger: str, as_of: datetime.datetime | None, fmt_: str, lang:
     sys.exit(_report_errors(fund))
 
 
-# Commands kept in modules of their own register themselves on ``main`` when imported.
-from . import cli_data, cli_entry  # noqa: E402,F401
+for _command in (check_cmd, balances_cmd, loans_cmd, member_cmd, notice_cmd, publicity_cmd,
+                 export_cmd, consolidate_cmd, add, import_):
+    main.add_command(_command)
 
 if __name__ == "__main__":
     main()

@@ -2,9 +2,8 @@
 Parquet dataset (hive-partitioned by fund and year) and answer cross-fund questions over it
 with DuckDB. docs/ANALYSTS.md shows the layout and how to query it from pandas, DuckDB or Spark.
 
-The commands register themselves on ``main`` at the end of this module, which cli.py imports
-last (this module imports its helpers from there). pyarrow and DuckDB are imported only when
-one of these commands runs.
+cli.py registers the commands on ``main``. pyarrow and DuckDB are imported only when one of
+these commands runs.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from typing import Any
 
 import click
 
-from .cli import AS_OF, LANG, LEDGER, InputError, _csv, _day, _json, _open, _report_errors, main
+from .cli_common import AS_OF, LANG, LEDGER, InputError, _csv, _day, _json, _open, _report_errors
 from .money import as_str, fmt
 from .table import render
 
@@ -343,8 +342,3 @@ def consolidate_cmd(ledgers: tuple[str, ...], to: Path | None, query_dir: Path |
     for (ident, _), fund in zip(named, loaded, strict=True):
         click.echo(f"{ident}\t{fund.title}\t{len(fund.errors)}")
     sys.exit(max((_report_errors(fund) for fund in loaded), default=0))
-
-
-COMMANDS = [export_cmd, consolidate_cmd]
-for _command in COMMANDS:
-    main.add_command(_command)

@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from .cli import LEDGER, InputError
+from .cli_common import LEDGER, InputError
 from .entry import kinds
 from .entry.format import Entry, EntryError, Posting, transaction
 from .entry.writer import Busy, Conflict, Draft, Outcome, write_entries
@@ -356,16 +356,3 @@ def import_(ledger: str, statement: str, account: str | None, income_account: st
 
 
 __all__ = ["add", "import_"]
-
-
-def _register() -> None:
-    # The commands join ``fundledger`` when this module is imported; fundledger/cli.py imports
-    # it at its end (``from . import cli_entry``). A bare module import there works whichever
-    # module is imported first, where ``from .cli_entry import add`` would be circular.
-    from .cli import main
-
-    main.add_command(add)
-    main.add_command(import_)
-
-
-_register()
