@@ -3,8 +3,9 @@
     frames = fundledger.load("ledgers/county/main.beancount").frames(datetime.date(2025, 12, 31))
     frames.relief.groupby("account_name")["amount"].sum()
 
-Every table is read from the one fund state (``postings`` from the entries themselves);
-nothing here computes a balance of its own. Money is an Arrow decimal (never a float),
+Every table is read from the one fund state and its view (``fundledger.view``: statuses,
+eligibility, year figures; ``postings`` from the entries themselves); nothing here computes
+a balance of its own. Money is an Arrow decimal (never a float),
 dates are Arrow ``date32``, accounts carry their Chinese ``name:``. Without ``names=True`` the
 tables carry none of the personal texts of SPEC §9 (``privacy.PERSONAL``: names, payees,
 narrations, purposes, children, guarantors, contacts, exit reasons, donors, loan accounts'
@@ -37,10 +38,10 @@ Date = datetime.date
 # The tables, in the order exports write them. Each row is dated; ``YEAR_OF`` names the date
 # that files it under a year in consolidated datasets (``positions``/``loan_years`` have one).
 TABLES = ("postings", "donations", "relief", "loans", "loan_moves", "applications", "members",
-          "releases", "positions", "loan_years")
+          "releases", "positions", "loan_years", "years")
 YEAR_OF = {"postings": "date", "donations": "date", "relief": "date", "loans": "disbursed",
            "loan_moves": "date", "applications": "date", "members": "registered",
-           "releases": "date", "positions": "year", "loan_years": "year"}
+           "releases": "date", "positions": "year", "loan_years": "year", "years": "year"}
 
 
 def money_type(values: list[Decimal | None], min_scale: int = 2) -> pa.DataType:
@@ -121,6 +122,7 @@ def _months(raw: Any) -> int | None:
 class _Builder:
     def __init__(self, fund: Fund, as_of: Date, names: bool):
         self.fund, self.state, self.as_of, self.names = fund, fund.state, as_of, names
+        self.view = fund.view
         self.root = fund.path.resolve().parent
         self.files: dict[str, str] = {}
 
@@ -249,11 +251,6 @@ class _Builder:
                      **self.where(r.entry))
         return rows.table()
 
-    def _disbursed(self) -> list[Any]:
-        loans = [ln for ln in self.state.loans.values()
-                 if ln.disbursed_on is not None and ln.disbursed_on <= self.as_of]
-        return sorted(loans, key=lambda ln: (ln.disbursed_on, ln.id))
-
     def loans(self) -> pa.Table:
         rows = _Rows([("id", "str"), ("account", "str"), ("member", "str"), ("member_name", "str"),
                       ("branch", "str"), ("application", "str"), ("disbursed", "date"),
@@ -263,7 +260,7 @@ class _Builder:
                       ("outstanding", "money"), ("status", "str"), ("days_past_due", "int"),
                       ("aging", "str")])
         day = self.as_of
-        for loan in self._disbursed():
+        for loan in self.view.book(day):
             days = loan.days_past_due(day)
             rows.add(id=loan.id, account=loan.account, member=loan.member_id,
                      member_name=self.member_name(loan.member_id), branch=self.branch(loan.member_id),
@@ -294,41 +291,29 @@ class _Builder:
                       ("kind", "str"), ("date", "date"), ("amount", "money"), ("purpose", "str"),
                       ("steps", "str"), ("approved", "money"), ("approved_on", "date"),
                       ("rejected_on", "date"), ("paid", "money"), ("status", "str")])
-        day = self.as_of
-        apps = sorted((a for a in self.state.applications.values() if a.date <= day),
-                      key=lambda a: (a.date, a.id))
-        for app in apps:
-            approvals = [(when, amount) for when, amount, _ in app.approvals if when <= day]
-            rejected = app.rejected()
-            rejected_on = rejected.date if rejected is not None and rejected.date <= day else None
-            paid = app.paid(day)
-            status = ("rejected" if rejected_on else "paid" if paid > 0 else
-                      "approved" if approvals else "pending")
+        for st in self.view.applications(self.as_of):
+            app = st.app
             rows.add(id=app.id, member=app.member_id, member_name=self.member_name(app.member_id),
                      branch=self.branch(app.member_id), kind=app.kind, date=app.date,
                      amount=app.amount, purpose=self.person(app.purpose),
-                     steps=" ".join(s.name for s in app.steps if s.date <= day),
-                     approved=approvals[-1][1] if approvals else None,
-                     approved_on=approvals[-1][0] if approvals else None,
-                     rejected_on=rejected_on, paid=paid, status=status)
+                     steps=" ".join(s.name for s in st.steps), approved=st.approved,
+                     approved_on=st.approved_on, rejected_on=st.rejected_on, paid=st.paid,
+                     status=st.status)
         return rows.table()
 
     def members(self) -> pa.Table:
         rows = _Rows([("id", "str"), ("name", "str"), ("contact", "str"), ("branch", "str"),
                       ("category", "str"), ("registered", "date"), ("exited", "date"),
                       ("exit_reason", "str"), ("tier", "str"), ("last_review", "date"),
-                      ("eligible", "bool")])
-        day = self.as_of
-        valid = self.state.policy_at(day).review_valid_months
-        for member in sorted((m for m in self.state.members.values() if m.registered <= day),
-                             key=lambda m: (m.registered, m.id)):
-            exited = member.exited if member.exited is not None and member.exited <= day else None
-            review = member.review_on(day)
+                      ("review_valid_until", "date"), ("eligible", "bool")])
+        for st in sorted(self.view.members(self.as_of),
+                         key=lambda st: (st.member.registered, st.member.id)):
+            member, exited, review = st.member, st.exited, st.review
             rows.add(id=member.id, name=self.person(member.name), contact=self.person(member.contact),
                      branch=member.branch, category=member.category, registered=member.registered,
                      exited=exited, exit_reason=self.person(member.exit_reason) if exited else None,
                      tier=review and review.tier, last_review=review and review.date,
-                     eligible=member.ineligibility(day, valid) is None)
+                     review_valid_until=st.review_valid_until, eligible=st.eligible)
         return rows.table()
 
     def releases(self) -> pa.Table:
@@ -340,19 +325,16 @@ class _Builder:
                          **self.where(entry))
         return rows.table()
 
-    def year_ends(self) -> Iterator[tuple[int, Date]]:
+    def year_ends(self) -> list[tuple[int, Date]]:
         """Each year the books were kept in, up to ``as_of``, with the day its figures stand at."""
-        first, last = self.state.first_day, self.state.last_day
-        if first is None or first > self.as_of:
-            return
-        for year in range(first.year, min(last.year, self.as_of.year) + 1):
-            yield year, min(Date(year, 12, 31), self.as_of)
+        span = self.view.span
+        return [] if span is None else span.year_ends(self.as_of)
 
     def positions(self) -> pa.Table:
         rows = _Rows([("year", "int"), ("as_of", "date"), ("cash", "money"),
                       ("loans_outstanding", "money"), ("principal", "money"), ("spendable", "money")])
         for year, day in self.year_ends():
-            pos = self.state.position(day)
+            pos = self.view.position(day)
             rows.add(year=year, as_of=day, cash=pos.cash, loans_outstanding=pos.loans_outstanding,
                      principal=pos.principal, spendable=pos.spendable)
         return rows.table()
@@ -363,20 +345,38 @@ class _Builder:
                       ("branch", "str"), ("disbursed", "date"), ("principal", "money"),
                       ("due_in_force", "date"), ("repaid", "money"), ("written_off", "money"),
                       ("outstanding", "money"), ("status", "str"), ("days_past_due", "int")])
-        loans = self._disbursed()
         for year, day in self.year_ends():
-            start = Date(year, 1, 1)
-            for loan in loans:
-                if loan.disbursed_on > day:
-                    break
-                if loan.disbursed_on < start and loan.balance_on(start - datetime.timedelta(1)) <= 0:
-                    continue  # settled before the year began
+            for loan in self.view.loans_in_year(year, day):
                 rows.add(year=year, as_of=day, loan=loan.id, member=loan.member_id,
                          branch=self.branch(loan.member_id), disbursed=loan.disbursed_on,
                          principal=loan.principal, due_in_force=loan.due_on(day),
                          repaid=loan.repaid_on(day), written_off=loan.written_off_on(day),
                          outstanding=loan.balance_on(day), status=loan.status_on(day),
                          days_past_due=loan.days_past_due(day))
+        return rows.table()
+
+    def years(self) -> pa.Table:
+        """Each year's figures (``FundView.year``) and its year-end position: the table the
+        cross-fund figures read (``consolidate --query``)."""
+        rows = _Rows([("year", "int"), ("as_of", "date"), ("raised", "money"),
+                      ("brought_forward", "money"), ("relief", "money"), ("helped", "int"),
+                      ("fees", "money"), ("released", "money"), ("losses", "money"),
+                      ("interest", "money"), ("loans_disbursed", "int"), ("lent", "money"),
+                      ("loans_outstanding", "money"), ("overdue_count", "int"),
+                      ("overdue_amount", "money"), ("cash", "money"), ("principal", "money"),
+                      ("spendable", "money")])
+        ends = self.year_ends()
+        figures = self.view.years([year for year, _ in ends], self.as_of)
+        for year, day in ends:
+            fig, pos = figures[year], self.view.position(day)
+            rows.add(year=year, as_of=day, raised=fig.raised_total,
+                     brought_forward=fig.brought_forward, relief=fig.relief_total,
+                     helped=fig.relief_members, fees=fig.fees, released=fig.released,
+                     losses=fig.losses, interest=fig.interest,
+                     loans_disbursed=fig.loans.disbursed_count, lent=fig.loans.disbursed_amount,
+                     loans_outstanding=fig.loans.outstanding, overdue_count=fig.loans.overdue_count,
+                     overdue_amount=fig.loans.overdue_amount, cash=pos.cash,
+                     principal=pos.principal, spendable=pos.spendable)
         return rows.table()
 
     def _upto(self, records: list[Any]) -> Iterator[Any]:
@@ -418,6 +418,7 @@ class Frames:
     releases: pd.DataFrame
     positions: pd.DataFrame  # the position at each year end
     loan_years: pd.DataFrame  # each loan at each year end it was outstanding in
+    years: pd.DataFrame  # each year's figures (``FundView.year``) and year-end position
 
     def items(self) -> Iterator[tuple[str, pd.DataFrame]]:
         for name in TABLES:

@@ -22,6 +22,7 @@ from .state import Application, FundState, Inflow, Loan, Member, Position, Relie
 
 if TYPE_CHECKING:
     from .frames import Frames
+    from .view import FundView
 
 PLUGIN = "fundledger.plugin"
 
@@ -80,6 +81,13 @@ class Fund:
 
     def position(self, as_of: datetime.date) -> Position:
         return self.state.position(as_of)
+
+    @property
+    def view(self) -> FundView:
+        """Every derived figure of the fund (``fundledger.view``), built once per state."""
+        from .view import view_of
+
+        return view_of(self.state)
 
     def frames(self, as_of: datetime.date | None = None, names: bool = False) -> Frames:
         """The fund as pandas DataFrames with exact decimals (``fundledger.frames``).

@@ -245,7 +245,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "fv_appfilter_missing": ("缺少步骤", "steps missing"),
     "fv_appfilter_paid": ("已发放", "paid"),
     "fv_appfilter_rejected": ("不予帮扶", "rejected"),
-    "fv_app_in-progress": ("办理中", "in progress"),
+    "fv_app_pending": ("办理中", "in progress"),  # view.STATUSES: pending, approved, paid, rejected
     "fv_app_approved": ("已批准", "approved"),
     "fv_app_paid": ("已发放", "paid"),
     "fv_app_rejected": ("不予帮扶", "rejected"),

@@ -350,19 +350,28 @@ def test_a_ledger_without_fund_records_still_renders(tmp_path):
 
 # ---------------------------------------------------------------- the figures' definitions
 
-def _row(outstanding: str, days: int, status: str = "overdue", due: str = "2025-01-01",
-         amount: str = "1000.00", repaid: str = "0.00") -> dict:
-    from fundledger.reports import aging_bucket
+SUMMARY_DAY = datetime.date(2025, 6, 1)
 
-    return {"amount": amount, "outstanding": outstanding, "days_past_due": days,
-            "aging": aging_bucket(days), "status": status, "due": due, "repaid": repaid,
-            "rescheduled": False, "written_off": "0.00"}
+
+def _loan(n: int, outstanding: str, days: int, due: datetime.date | None = None):
+    """A loan of 1000.00 with ``outstanding`` left, ``days`` past due on SUMMARY_DAY."""
+    from fundledger.state import Loan, LoanMove
+
+    start, lent = datetime.date(2024, 1, 1), Decimal("1000.00")
+    loan = Loan(f"L{n}", f"Assets:Loans:L{n}", disbursed_on=start, principal=lent,
+                due=due or SUMMARY_DAY - datetime.timedelta(days=days))
+    loan.moves = [LoanMove(start, lent, "disburse", Decimal(0), None),
+                  LoanMove(datetime.date(2024, 6, 1), Decimal(outstanding) - lent, "repay",
+                           Decimal(0), None)]
+    return loan
 
 
 def test_par_is_by_outstanding_balance_beyond_the_threshold():
-    rows = [_row("100.00", 30), _row("200.00", 31), _row("300.00", 91),
-            _row("400.00", 0, "current", due="2027-01-01")]
-    s = pages.loan_summary(rows, datetime.date(2025, 6, 1))
+    from fundledger.view_loans import loan_summary
+
+    loans = [_loan(1, "100.00", 30), _loan(2, "200.00", 31), _loan(3, "300.00", 91),
+             _loan(4, "400.00", 0, due=datetime.date(2027, 1, 1))]
+    s = loan_summary(loans, SUMMARY_DAY)
     assert s.outstanding == Decimal("1000.00")
     assert s.at_risk_30 == Decimal("500.00") and s.par30 == Decimal("0.5000")
     assert s.at_risk_90 == Decimal("300.00") and s.par90 == Decimal("0.3000")
@@ -370,7 +379,7 @@ def test_par_is_by_outstanding_balance_beyond_the_threshold():
         ("1-30", 1, Decimal("100.00")), ("31-90", 1, Decimal("200.00")),
         ("91-180", 1, Decimal("300.00")), (">180", 0, Decimal("0"))]
     assert s.overdue_count == 3 and s.fell_due == Decimal("3000.00")
-    assert pages.loan_summary([], datetime.date(2025, 6, 1)).par30 is None
+    assert loan_summary([], SUMMARY_DAY).par30 is None
 
 
 def test_guarantors_that_look_like_people_are_masked():

@@ -61,17 +61,17 @@ def _year(text: str | None) -> int | None:
         return None
 
 
-def _span(ledger: Any) -> tuple[Date, Date] | None:
-    """The days the books cover, as the command line's ``ledger_span``."""
-    from ..cli import ledger_span
+def _span(ext: FundLedger) -> tuple[Date, Date] | None:
+    """The days the books cover (``FundView.span``): the first entry's day to the last's, or
+    to today if later, as the command line's ``ledger_span``."""
+    span = ext.fund.view.span
+    return None if span is None else (span.first, span.until())
 
-    return ledger_span(ledger.all_entries)
 
-
-def _years(ledger: Any) -> range | None:
-    from ..cli import ledger_years
-
-    return ledger_years(ledger.all_entries)
+def _years(ext: FundLedger) -> range | None:
+    """The years a notice may be asked for (``Span.report_years``, as ``ledger_years``)."""
+    span = ext.fund.view.span
+    return None if span is None else span.report_years()
 
 
 class FundLedger(FavaExtensionBase):
@@ -143,7 +143,7 @@ class FundLedger(FavaExtensionBase):
             return abort(400)
         lang = request.args.get("lang") or page_language()
         lang = lang if lang in ("zh", "en") else "zh"
-        why = year_outside(_years(self.ledger), year)
+        why = year_outside(_years(self), year)
         if why is not None:  # a clear answer, never Date(10000, …) raising into a 500
             text = why[0] if lang == "zh" else why[1]
             return Response(text + "\n", status=400, mimetype="text/plain",
@@ -198,7 +198,7 @@ class View:
     def _clamped(self, day: Date) -> Date:
         """``day`` within the books: from the first entry's day to the last's, or today if
         later, so that ``as_of=9999-12-31`` does not build eight thousand years of months."""
-        span = _span(self.ext.ledger)
+        span = _span(self.ext)
         if span is None or span[0] <= day <= span[1]:
             return day
         shown = min(max(day, span[0]), span[1])
@@ -334,8 +334,7 @@ class View:
         return member_register(self.state, member.id, self.as_of)
 
     def member_why(self, member_id: str) -> tuple[str, str] | None:
-        member = self.state.members[member_id]
-        return member.ineligibility(self.as_of, self.state.policy_at(self.as_of).review_valid_months)
+        return self.ext.fund.view.member(member_id, self.as_of).why_not
 
     @cached_property
     def applications(self) -> list[pages.AppRow]:
@@ -355,7 +354,7 @@ class View:
         if year is not None:
             rows = [r for r in rows if r.app.date.year == year]
         if status == "open":
-            rows = [r for r in rows if r.status in ("in-progress", "approved")]
+            rows = [r for r in rows if r.status in ("pending", "approved")]
         elif status == "missing":
             rows = [r for r in rows if r.missing and r.status != "rejected"]
         elif status == "publicity":
@@ -384,7 +383,7 @@ class View:
         asked = _year(self.args.get("year"))
         if asked is None:
             return None
-        why = year_outside(_years(self.ext.ledger), asked)
+        why = year_outside(_years(self.ext), asked)
         return None if why is None else why[0 if self.lang == "zh" else 1]
 
     def notice_edition(self) -> str:

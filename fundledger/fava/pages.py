@@ -1,33 +1,27 @@
-"""What the Fava pages show, as plain data read from the one fund state (no Flask, no Fava).
+"""What the Fava pages show, as plain data read from the fund's one view (no Flask, no Fava).
 
-Every figure comes from ``FundState`` and the functions the command line and the notice
-use (``reports.loan_book``, ``reports.member_register``, ``reports.publicity_list``,
-``reports.cash_by_account``, ``FundState.position``); this module only groups and sums those
-rows for display. Names are always masked here: full names never leave this module.
+Every figure comes from ``fundledger.view`` (``FundView``: positions, year figures, the loan
+summary, application statuses and publicity periods, member standings) and the rows the
+command line uses (``reports.loan_book``, ``reports.publicity_list``); this module only
+arranges them for display. Names are always masked here: full names never leave this module.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from ..masking import mask_name
 from ..money import ZERO
-from ..reports import AGING, cash_by_account, loan_book, publicity_list
+from ..reports import loan_book, publicity_list
 from ..state import Application, FundState, Position
+from ..view import view_of
+from ..view_loans import LoanSummary
 
 Date = datetime.date
-RATE = Decimal("0.0001")
-
-def first_day(state: FundState) -> Date | None:
-    """The day money first moved (or the first registration, for a fund without money)."""
-    days = [state.cash_moves[0][0]] if state.cash_moves else []
-    days += [m.registered for m in state.members.values()]
-    return min(days) if days else None
 
 
 def month_end(day: Date) -> Date:
@@ -35,17 +29,9 @@ def month_end(day: Date) -> Date:
 
 
 def years(state: FundState, as_of: Date) -> list[int]:
-    start = first_day(state)
-    if start is None or start > as_of:
-        return [as_of.year]
-    return list(range(start.year, as_of.year + 1))
-
-
-def ratio(part: Decimal, whole: Decimal) -> Decimal | None:
-    """``part / whole`` to four places, half up (as the notice's repayment rate); None for 0/0."""
-    if whole == 0:
-        return None
-    return (part / whole).quantize(RATE, ROUND_HALF_UP)
+    """The years from the books' first to ``as_of``'s (``FundView.span``)."""
+    span = view_of(state).span
+    return [as_of.year] if span is None else span.years_to(as_of)
 
 
 # ---------------------------------------------------------------- fund position
@@ -92,58 +78,39 @@ class PositionPage:
 
     @property
     def source_totals(self) -> dict[int, Decimal]:
-        out: dict[int, Decimal] = defaultdict(Decimal)
-        for row in self.sources:
-            for year, amount in row.by_year.items():
-                out[year] += amount
-        return dict(out)
+        """Each year's money raised (``YearFigures.raised_total``), for the years with a source."""
+        shown = {y for row in self.sources for y in row.by_year}
+        return {y.year: y.raised for y in self.years if y.year in shown}
 
 
 def position_page(state: FundState, as_of: Date) -> PositionPage:
+    view = view_of(state)
     span = years(state, as_of)
-    rows = {y: YearRow(y, min(Date(y, 12, 31), as_of), Date(y, 12, 31) <= as_of,
-                       state.position(min(Date(y, 12, 31), as_of))) for y in span}
-    sources: dict[str, SourceRow] = {}
-    for inflow in state.inflows:
-        if inflow.date > as_of or inflow.date.year not in rows:
-            continue
-        if inflow.opening:  # brought forward (期初), never money raised
-            continue
-        row = rows[inflow.date.year]
-        row.raised += inflow.amount
-        if inflow.account.startswith("Income:Interest"):
-            row.interest += inflow.amount
-        src = sources.get(inflow.account)
-        if src is None:
-            src = sources[inflow.account] = SourceRow(
-                inflow.account, state.account_label(inflow.account), str(inflow.pool))
-        src.by_year[inflow.date.year] = src.by_year.get(inflow.date.year, ZERO) + inflow.amount
-    for relief in state.relief:
-        if relief.date <= as_of and relief.date.year in rows:
-            rows[relief.date.year].relief += relief.amount
-    for day, _, amount, _ in state.fees:
-        if day <= as_of and day.year in rows:
-            rows[day.year].fees += amount
-    for day, amount, _ in state.releases:
-        if day <= as_of and day.year in rows:
-            rows[day.year].released += amount
-    for day, _, amount, _ in state.losses:
-        if day <= as_of and day.year in rows:
-            rows[day.year].losses += amount
-    for loan in state.loans.values():  # an opening loan is brought forward, not lent (§4)
-        if loan.disbursed_on and loan.disbursed_on <= as_of and loan.disbursed_on.year in rows \
-                and not loan.opening:
-            rows[loan.disbursed_on.year].lent += loan.principal
+    figures = view.years(span, as_of)
+    rows, sources = [], {}
+    for y in span:
+        day = min(Date(y, 12, 31), as_of)
+        fig = figures[y]
+        rows.append(YearRow(y, day, Date(y, 12, 31) <= as_of, view.position(day),
+                            fig.raised_total, fig.relief_total, fig.interest, fig.fees,
+                            fig.released, fig.loans.disbursed_amount, fig.losses))
+        for account, amount in fig.by_source.items():
+            src = sources.get(account)
+            if src is None:
+                info = state.accounts.get(account)
+                src = sources[account] = SourceRow(account, state.account_label(account),
+                                                   str(info.pool if info else None))
+            src.by_year[y] = amount
     months = []
-    start = first_day(state)
-    if start is not None and start <= as_of:
-        day = month_end(start)
+    first = view.span.first if view.span else None
+    if first is not None and first <= as_of:
+        day = month_end(first)
         while day < as_of:
-            months.append((day, state.position(day)))
+            months.append((day, view.position(day)))
             day = month_end(day + datetime.timedelta(days=1))
-        months.append((as_of, state.position(as_of)))
-    labels = [(a, state.account_label(a), v) for a, v in cash_by_account(state, as_of).items()]
-    return PositionPage(as_of, state.position(as_of), labels, [rows[y] for y in span],
+        months.append((as_of, view.position(as_of)))
+    labels = [(a, state.account_label(a), v) for a, v in view.cash_accounts(as_of).items()]
+    return PositionPage(as_of, view.position(as_of), labels, rows,
                         sorted(sources.values(), key=lambda s: (s.pool, -s.total, s.account)),
                         months)
 
@@ -161,87 +128,6 @@ def chart_data(page: PositionPage, names: dict[str, str]) -> list[dict[str, Any]
 
 
 # ---------------------------------------------------------------- loan book
-
-@dataclass
-class Bucket:
-    label: str
-    count: int = 0
-    outstanding: Decimal = ZERO
-    share: Decimal | None = None
-
-
-@dataclass
-class LoanSummary:
-    """The loan book at a glance: aging, portfolio at risk, repayment rate (as of a day)."""
-
-    count: int = 0  # loans disbursed by the day
-    lent: Decimal = ZERO
-    open_count: int = 0  # with a balance
-    outstanding: Decimal = ZERO
-    overdue_count: int = 0
-    overdue_amount: Decimal = ZERO
-    buckets: list[Bucket] = field(default_factory=list)
-    at_risk_30: Decimal = ZERO  # outstanding of loans more than 30 days past due
-    at_risk_90: Decimal = ZERO
-    fell_due: Decimal = ZERO  # principal due by the day, over the fund's history
-    repaid_of_due: Decimal = ZERO
-    rescheduled: int = 0
-    written_off_count: int = 0
-    written_off: Decimal = ZERO
-    by_status: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def par30(self) -> Decimal | None:
-        return ratio(self.at_risk_30, self.outstanding)
-
-    @property
-    def par90(self) -> Decimal | None:
-        return ratio(self.at_risk_90, self.outstanding)
-
-    @property
-    def repayment_rate(self) -> Decimal | None:
-        """Share of the principal due by the day that had been repaid by then (as the notice)."""
-        return ratio(self.repaid_of_due, self.fell_due)
-
-
-def loan_summary(rows: list[dict[str, Any]], as_of: Date) -> LoanSummary:
-    """Sums over ``reports.loan_book`` rows as of ``as_of``; PAR by outstanding balance."""
-    out = LoanSummary(buckets=[Bucket(label) for _, _, label in AGING])
-    by_label = {b.label: b for b in out.buckets}
-    status: dict[str, int] = defaultdict(int)
-    for row in rows:
-        amount, balance = Decimal(row["amount"]), Decimal(row["outstanding"])
-        days = row["days_past_due"]
-        out.count += 1
-        out.lent += amount
-        status[row["status"]] += 1
-        if balance > 0:
-            out.open_count += 1
-            out.outstanding += balance
-        if row["status"] == "overdue":
-            out.overdue_count += 1
-            out.overdue_amount += balance
-        if row["aging"]:
-            bucket = by_label[row["aging"]]
-            bucket.count += 1
-            bucket.outstanding += balance
-        if days > 30:
-            out.at_risk_30 += balance
-        if days > 90:
-            out.at_risk_90 += balance
-        if row["due"] is not None and row["due"] <= as_of.isoformat():
-            out.fell_due += amount
-            out.repaid_of_due += Decimal(row["repaid"])
-        if row["rescheduled"]:
-            out.rescheduled += 1
-        if Decimal(row["written_off"]) > 0:
-            out.written_off_count += 1
-            out.written_off += Decimal(row["written_off"])
-    for bucket in out.buckets:
-        bucket.share = ratio(bucket.outstanding, out.outstanding)
-    out.by_status = dict(status)
-    return out
-
 
 @dataclass
 class LoanPage:
@@ -267,7 +153,7 @@ def loan_page(state: FundState, as_of: Date) -> LoanPage:
             if when <= as_of:
                 written.append({"row": row, "date": when, "minutes": entry.meta.get("minutes"),
                                 "entry": entry})
-    return LoanPage(as_of, rows, loan_summary(rows, as_of), rescheduled, written)
+    return LoanPage(as_of, rows, view_of(state).loans(as_of), rescheduled, written)
 
 
 # ---------------------------------------------------------------- members
@@ -293,32 +179,11 @@ class MemberRow:
 
 def member_rows(state: FundState, as_of: Date) -> list[MemberRow]:
     """The register (台帐) at the end of ``as_of``: every member registered by then."""
-    valid_months = state.policy_at(as_of).review_valid_months
-    relief: dict[str, list[Decimal]] = defaultdict(list)
-    for r in state.relief:
-        if r.date <= as_of and r.member_id:
-            relief[r.member_id].append(r.amount)
-    apps: dict[str, int] = defaultdict(int)
-    for app in state.applications.values():
-        if app.date <= as_of:
-            apps[app.member_id] += 1
-    loans: dict[str, list[Decimal]] = defaultdict(list)
-    for loan in state.loans.values():
-        if loan.member_id and loan.disbursed_on and loan.disbursed_on <= as_of:
-            loans[loan.member_id].append(loan.balance_on(as_of))
-    rows = []
-    for member in sorted(state.members.values(), key=lambda m: m.id):
-        if member.registered > as_of:
-            continue
-        review = member.review_on(as_of)
-        why = member.ineligibility(as_of, valid_months)
-        exited = member.exited if member.exited and member.exited <= as_of else None
-        rows.append(MemberRow(
-            member.id, mask_name(member.name), member.branch, member.category, member.registered,
-            review.tier if review else None, review.date if review else None, why is None, why,
-            exited, sum(relief[member.id], ZERO), len(relief[member.id]), apps[member.id],
-            len(loans[member.id]), sum(loans[member.id], ZERO)))
-    return rows
+    return [MemberRow(st.member.id, mask_name(st.member.name), st.member.branch,
+                      st.member.category, st.member.registered, st.tier,
+                      st.review.date if st.review else None, st.eligible, st.why_not, st.exited,
+                      st.relief, st.relief_count, st.applications, st.loans, st.outstanding)
+            for st in view_of(state).members(as_of)]
 
 
 # ---------------------------------------------------------------- applications
@@ -331,7 +196,7 @@ class AppRow:
     steps: list[Any]  # state.Step, done by the day
     required: tuple[str, ...]
     missing: list[str]
-    status: str  # rejected, paid, approved, in-progress
+    status: str  # view.STATUSES: pending, approved, paid, rejected
     approved: Decimal | None
     paid: Decimal
     publicity: tuple[Date, Date, Date] | None  # published, last day for objections, next step from
@@ -340,43 +205,18 @@ class AppRow:
 
 
 def app_rows(state: FundState, as_of: Date) -> list[AppRow]:
-    """Every application filed by ``as_of``, with its steps and what the policy still needs.
-
-    The steps required are the policy's on the first payment (docs/RULES.md), or on the day
-    shown for an application not yet paid.
-    """
+    """Every application filed by ``as_of``, with its steps and what the policy still needs
+    (``FundView.application``: the steps required are the policy's on the first payment, or
+    on the day shown for an application not yet paid; docs/RULES.md)."""
     rows = []
-    for app in sorted(state.applications.values(), key=lambda a: (a.date, a.id)):
-        if app.date > as_of:
-            continue
-        steps = [s for s in app.steps if s.date <= as_of]
-        payments = [p for p in app.payments if p.date <= as_of]
-        policy = state.policy_at(payments[0].date if payments else as_of)
-        required = policy.steps(app.kind)
-        done = {s.name for s in steps}
-        rejected = any(s.name == "reject" for s in steps)
-        approved = app.approved_on(as_of)
-        if rejected:
-            status = "rejected"
-        elif payments:
-            status = "paid"
-        elif approved is not None:
-            status = "approved"
-        else:
-            status = "in-progress"
-        missing = [] if rejected else [s for s in required if s not in done]
-        publicity = None
-        pub = next((s for s in steps if s.name == "publicity"), None)
-        if pub is not None:
-            days = state.policy_at(pub.date).publicity_days
-            publicity = (pub.date, pub.date + datetime.timedelta(days=max(days, 1) - 1),
-                         pub.date + datetime.timedelta(days=days))
-        member = state.members.get(app.member_id)
+    for st in view_of(state).applications(as_of):
+        member = state.members.get(st.app.member_id)
+        pub = st.publicity
         rows.append(AppRow(
-            app, mask_name(member.name) if member else "*", member.branch if member else "",
-            steps, required, missing, status, approved, sum((p.amount for p in payments), ZERO),
-            publicity, bool(publicity and not rejected and publicity[0] <= as_of <= publicity[1]),
-            payments))
+            st.app, mask_name(member.name) if member else "*", member.branch if member else "",
+            list(st.steps), st.required, list(st.missing), st.status, st.approved, st.paid,
+            (pub.published, pub.objections_until, pub.next_step_from) if pub else None,
+            st.in_publicity, list(st.payments)))
     return rows
 
 
