@@ -30,20 +30,19 @@ def ledger_span(entries: list[Any], today: datetime.date | None = None
                 ) -> tuple[datetime.date, datetime.date] | None:
     """The days the books cover: the first entry's day to the last entry's, or to today if
     later (the Fava pages clamp their as-of day to it). None for a ledger without entries."""
-    if not entries:
-        return None
-    days = [entry.date for entry in entries]
-    return min(days), max(max(days), today or datetime.date.today())
+    from .view import Span  # the one definition of the books' first and last day
+
+    span = Span.of(entry.date for entry in entries)
+    return None if span is None else (span.first, span.until(today))
 
 
 def ledger_years(entries: list[Any], today: datetime.date | None = None) -> range | None:
     """The years a report may be asked for: those of ``ledger_span`` (so this year too, for
     a notice of the year under way; last year's in March is inside the books anyway)."""
-    span = ledger_span(entries, today)
-    if span is None:
-        return None
-    # year 1 would need the end of year 0 for its start: no date holds it
-    return range(max(span[0].year, datetime.MINYEAR + 1), span[1].year + 1)
+    from .view import Span
+
+    span = Span.of(entry.date for entry in entries)
+    return None if span is None else span.report_years(today)
 
 
 def year_outside(years: range | None, year: int) -> tuple[str, str] | None:

@@ -127,7 +127,7 @@ def consolidate(ledgers: list[tuple[str, str]], to: Path, as_of: datetime.date) 
         parts = []
         for ident, _ in funds:
             table = built[ident][name]
-            if name in ("positions", "loan_years"):
+            if YEAR_OF[name] == "year":  # positions, loan_years, years: the year is a column
                 table = table.drop_columns(["year"])
             year = pc.year(built[ident][name][YEAR_OF[name]]) if YEAR_OF[name] != "year" \
                 else built[ident][name]["year"]
@@ -152,39 +152,17 @@ def consolidate(ledgers: list[tuple[str, str]], to: Path, as_of: datetime.date) 
     return [fund for _, fund in funds]
 
 
-# The cross-fund figures, per fund and year. ``raised`` leaves opening entries out (brought
-# forward, never raised: SPEC §1); ``used`` is relief paid (the notice's relief total); fees
-# are shown apart. Loans outstanding and overdue stand at each year end (for
-# the running year, at --as-of), as ``loans --as-of YYYY-12-31`` shows them.
+# The cross-fund figures, per fund and year, as each fund's view computed them (the ``years``
+# table, ``FundView.year``): ``raised`` leaves opening entries out (brought forward, never
+# raised: SPEC §1); ``used`` is relief paid (the notice's relief total); fees are shown apart.
+# Loans outstanding and overdue stand at each year end (for the running year, at --as-of), as
+# ``loans --as-of YYYY-12-31`` shows them. Nothing here sums a fund's records again.
 CROSS_FUND_SQL = """
-WITH raised AS (
-    SELECT fund, year, sum(amount) AS raised FROM donations WHERE opening IS NOT TRUE
-    GROUP BY fund, year),
-used AS (
-    SELECT fund, year, sum(amount) AS used, count(DISTINCT member) AS helped
-    FROM relief GROUP BY fund, year),
-fees AS (
-    SELECT fund, year, sum(amount) AS fees FROM postings WHERE role = 'fees' GROUP BY fund, year),
-lent AS (
-    SELECT fund, year, count(*) AS loans_disbursed, sum(principal) AS lent
-    FROM loans WHERE opening IS NOT TRUE GROUP BY fund, year),
-book AS (
-    SELECT fund, year, sum(outstanding) AS loans_outstanding,
-           count(*) FILTER (WHERE status = 'overdue') AS overdue_count,
-           sum(outstanding) FILTER (WHERE status = 'overdue') AS overdue_amount
-    FROM loan_years GROUP BY fund, year),
-figures AS (
-    SELECT p.fund, p.year, p.as_of,
-           coalesce(raised, 0) AS raised, coalesce(used, 0) AS used,
-           coalesce(helped, 0) AS helped, coalesce(fees, 0) AS fees,
-           coalesce(loans_disbursed, 0) AS loans_disbursed, coalesce(lent, 0) AS lent,
-           coalesce(book.loans_outstanding, 0) AS loans_outstanding,
-           coalesce(overdue_count, 0) AS overdue_count, coalesce(overdue_amount, 0) AS overdue_amount,
+WITH figures AS (
+    SELECT p.fund, p.year, p.as_of, p.raised, p.relief AS used, p.helped, p.fees,
+           p.loans_disbursed, p.lent, p.loans_outstanding, p.overdue_count, p.overdue_amount,
            p.cash, p.principal, p.spendable
-    FROM positions p
-    LEFT JOIN raised USING (fund, year) LEFT JOIN used USING (fund, year)
-    LEFT JOIN fees USING (fund, year) LEFT JOIN lent USING (fund, year)
-    LEFT JOIN book USING (fund, year)
+    FROM years p
     WHERE {where})
 SELECT * FROM figures
 {totals}
@@ -199,7 +177,8 @@ SELECT 'ALL', year, max(as_of), sum(raised), sum(used), sum(helped), sum(fees),
 FROM figures GROUP BY year
 """
 
-# Stand-ins for tables no fund had a row of, with the columns the figures read.
+# Stand-ins for tables no fund had a row of, with the columns the figures (and the
+# queries in docs/ANALYSTS.md) read.
 EMPTY = {
     "donations": "NULL::VARCHAR AS fund, NULL::INTEGER AS year, NULL::DECIMAL(18,2) AS amount, "
                  "NULL::BOOLEAN AS opening",
@@ -211,6 +190,12 @@ EMPTY = {
              "NULL::BOOLEAN AS opening",
     "loan_years": "NULL::VARCHAR AS fund, NULL::INTEGER AS year, "
                   "NULL::DECIMAL(18,2) AS outstanding, NULL::VARCHAR AS status",
+    "years": "NULL::VARCHAR AS fund, NULL::INTEGER AS year, NULL::DATE AS as_of, "
+             + ", ".join(f"NULL::DECIMAL(18,2) AS {c}" for c in (
+                 "raised", "relief", "fees", "lent", "loans_outstanding", "overdue_amount",
+                 "cash", "principal", "spendable"))
+             + ", NULL::BIGINT AS helped, NULL::BIGINT AS loans_disbursed, "
+               "NULL::BIGINT AS overdue_count",
 }
 
 
@@ -240,6 +225,9 @@ def cross_fund(directory: Path, funds: tuple[str, ...] = (), years: tuple[int, .
     if not (directory / "positions").is_dir():
         raise InputError(f"{directory} 不是 consolidate 写出的数据集 (not a consolidated dataset: "
                          f"no {directory / 'positions'})")
+    if sql is None and not (directory / "years").is_dir():
+        raise InputError(f"{directory} 由旧版 consolidate 写出，缺少 years 表，请重新合并 (written by "
+                         f"an older consolidate: no {directory / 'years'}; consolidate again)")
     con = connect(directory)
     params: list[Any] = []
     if sql is None:
