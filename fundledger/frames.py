@@ -29,6 +29,7 @@ from . import privacy
 from .accounts import Role, loan_id_of, role_of
 from .gcpause import paused
 from .reports import aging_bucket
+from .values import months
 
 if TYPE_CHECKING:
     from .fund import Fund
@@ -104,19 +105,6 @@ class _Rows:
 
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)
-
-
-def _day_or_none(value: Any) -> Date | None:
-    """A date column's value: ``disbursed:`` as written may be anything but a date."""
-    return value if isinstance(value, Date) else None
-
-
-def _months(raw: Any) -> int | None:
-    try:
-        value = Decimal(str(raw if raw is not None else 1))
-    except ArithmeticError:
-        return None
-    return int(value) if value == value.to_integral_value() else None
 
 
 class _Builder:
@@ -246,7 +234,7 @@ class _Builder:
             rows.add(date=r.date, account=r.account, account_name=info and info.title, kind=r.kind,
                      amount=r.amount, member=r.member_id, member_name=self.member_name(r.member_id),
                      branch=self.branch(r.member_id), application=r.application_id,
-                     months=_months(r.months) if r.kind == "Subsidy" else None,
+                     months=months(r.months) if r.kind == "Subsidy" else None,
                      child=self.person(r.child), narration=self.narration(r.entry),
                      **self.where(r.entry))
         return rows.table()
@@ -266,7 +254,7 @@ class _Builder:
                      member_name=self.member_name(loan.member_id), branch=self.branch(loan.member_id),
                      application=loan.application_id, disbursed=loan.disbursed_on,
                      opening=loan.opening,
-                     disbursed_original=_day_or_none(getattr(loan, "disbursed_original", None)),
+                     disbursed_original=loan.disbursed_original,
                      principal=loan.principal, rate=loan.rate, guarantor=self.person(loan.guarantor),
                      due=loan.due, due_in_force=loan.due_on(day),
                      rescheduled=any(when <= day for when, _, _ in loan.reschedules),

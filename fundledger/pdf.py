@@ -38,9 +38,8 @@ from __future__ import annotations
 
 import datetime
 import functools
-import io
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -49,10 +48,17 @@ from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, TextMode, WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
-Layout = Literal["official", "plain"]
+from .pdf_text import (
+    SANS,
+    SERIF,
+    cell_text,
+    characters,
+    font_paths,
+    keep_marks_off_line_starts,
+    truetype_subset,
+)
 
-SERIF = "serif"  # body, standing in for 仿宋 and 楷体; drawn bold, for 小标宋
-SANS = "sans"  # 黑体
+Layout = Literal["official", "plain"]
 
 RED = (230, 0, 18)  # the issuing-body mark and the rule under the document number
 
@@ -64,26 +70,6 @@ OFFICIAL_PAGE_NUMBER_PT = 14.0  # 4号
 OFFICIAL_LINE = TEXT_HEIGHT / 22  # 22 lines to the page
 PLAIN_MARGIN = 15.0
 PLAIN_BODY_PT = 10.5  # 5号
-
-
-def font_paths() -> dict[str, str]:
-    """The font files, by family name (``serif``, ``sans``)."""
-    import pylopdf_fonts_zh_cn as fonts
-
-    return {SERIF: str(fonts.serif_path()), SANS: str(fonts.sans_path())}
-
-
-def cell_text(value: Any) -> str:
-    """A table cell as printed: money with thousands separators and two decimals."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:,.2f}"
-    if isinstance(value, datetime.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
 
 
 PAGE_FOOT_TEXT = "0123456789— 第页共\u3000"
@@ -105,65 +91,6 @@ def _drawn(method: Callable[..., None]) -> Callable[..., None]:
             self._drawing = False
 
     return draw
-
-
-def _characters(value: Any) -> Iterable[str]:
-    if isinstance(value, str):
-        yield from value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _characters(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _characters(item)
-    elif value is not None:
-        yield from cell_text(value)
-
-
-def truetype_subset(path: str, text: str) -> bytes:
-    """The font at ``path`` cut down to the glyphs of ``text``, its cubic CFF outlines turned
-    into TrueType quadratics (within 1/1000 em); metrics are unchanged, so is the layout."""
-    from fontTools import subset
-    from fontTools.pens.cu2quPen import Cu2QuPen
-    from fontTools.pens.ttGlyphPen import TTGlyphPen
-    from fontTools.ttLib import TTFont, newTable
-
-    font = TTFont(path, recalcTimestamp=False)  # the same bytes every time
-    options = subset.Options()
-    options.layout_features = []  # no shaping: CJK and digits need none
-    options.notdef_outline = True
-    options.desubroutinize = True
-    options.name_IDs = ["*"]  # keep the copyright and OFL notice with the embedded font
-    options.drop_tables += ["VORG", "GSUB", "GPOS", "BASE", "vhea", "vmtx", "DSIG"]
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=text)
-    subsetter.subset(font)
-    if "CFF " in font:
-        order = font.getGlyphOrder()
-        glyphs = font.getGlyphSet()
-        glyf = newTable("glyf")
-        glyf.glyphOrder, glyf.glyphs = order, {}
-        for name in order:
-            pen = TTGlyphPen(None)
-            glyphs[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
-            glyf[name] = pen.glyph()
-        del font["CFF "]
-        font["glyf"], font["loca"] = glyf, newTable("loca")
-        maxp = font["maxp"]
-        maxp.tableVersion = 0x00010000
-        for field in ("maxPoints", "maxContours", "maxCompositePoints", "maxCompositeContours",
-                      "maxTwilightPoints", "maxStorage", "maxFunctionDefs",
-                      "maxInstructionDefs", "maxStackElements", "maxSizeOfInstructions",
-                      "maxComponentElements", "maxComponentDepth"):
-            setattr(maxp, field, 0)
-        maxp.maxZones = 1
-        font["head"].glyphDataFormat = 0
-        post = font["post"]
-        post.formatType, post.extraNames, post.mapping = 3.0, [], {}
-        font.sfntVersion = "\0\1\0\0"
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
 
 
 class _Pdf(FPDF):
@@ -465,7 +392,7 @@ class Document:
         """The PDF: every call drawn again, in fonts cut down to the characters it uses."""
         used = set(PAGE_FOOT_TEXT)
         for _, args, kwargs in self._calls:
-            used.update(_characters([args, kwargs]))
+            used.update(characters([args, kwargs]))
         text = "".join(sorted(used))
         measured = self.pdf
         with tempfile.TemporaryDirectory(prefix="fundledger-pdf-") as folder:
@@ -481,18 +408,6 @@ class Document:
                 return bytes(self.pdf.output())
             finally:
                 self.pdf, self._drawing = measured, False
-
-
-NO_LINE_START = "，。、；：？！）》」』】〕〉”’…—％,.;:?!)]}%"
-
-
-def keep_marks_off_line_starts(lines: Sequence[str]) -> list[str]:
-    """``lines`` with each closing mark that begins a line joined by the character before it."""
-    lines = list(lines)
-    for i in range(1, len(lines)):
-        while lines[i][:1] in NO_LINE_START and lines[i] and len(lines[i - 1]) > 1:
-            lines[i - 1], lines[i] = lines[i - 1][:-1], lines[i - 1][-1] + lines[i]
-    return lines
 
 
 def _column_kinds(rows: Sequence[Sequence[Any]], columns: int) -> list[str]:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .accounts import is_interest
 from .money import ZERO
 from .state import FundState
 from .view_loans import LoanFigures, loan_figures
@@ -32,7 +33,7 @@ class YearFigures:
     relief: dict[str, Decimal] = field(default_factory=dict)  # by relief account
     relief_members_by_account: dict[str, int] = field(default_factory=dict)
     relief_members: int = 0  # members helped, each once
-    interest: Decimal = ZERO  # raised from ``Income:Interest*``
+    interest: Decimal = ZERO  # raised from ``Income:Interest`` and below
     fees: Decimal = ZERO
     released: Decimal = ZERO  # principal released to the spendable pool
     losses: Decimal = ZERO  # loans written off, as booked to the loss accounts
@@ -84,7 +85,7 @@ def year_figures(state: FundState, years: Iterable[int], through: Date | None = 
         if a is None or inflow.opening:  # brought forward, never raised; no donor (SPEC §1, §7)
             continue
         a.raised[inflow.account] += inflow.amount
-        if inflow.account.startswith("Income:Interest"):
+        if is_interest(inflow.account):
             a.interest += inflow.amount
         elif inflow.donor:
             a.donors.add(inflow.donor)

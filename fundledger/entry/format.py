@@ -16,9 +16,9 @@ from typing import Any
 
 from ..money import FEN
 from ..table import width
+from ..values import MAX_INTEGER_DIGITS
 
 AMOUNT_COLUMN = 50  # where amounts end when neither the file nor the ledger shows a habit
-MAX_INTEGER_DIGITS = 15  # yuan: far above any fund, and exact in every tool the books meet
 
 # What a Chinese input method types in full width: digits, point, comma, signs, yen.
 FULL_WIDTH = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)},

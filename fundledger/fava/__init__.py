@@ -28,6 +28,7 @@ from ..i18n import Words
 from ..money import fmt
 from ..plugin import currency_of
 from ..state import FundState, build_state
+from ..values import as_date
 from . import pages
 
 Date = datetime.date
@@ -45,13 +46,6 @@ def page_language() -> str:
     except (ImportError, RuntimeError, KeyError, AttributeError):  # outside a request
         return "zh"
     return "zh" if locale is not None and locale.language == "zh" else "en"
-
-
-def _day(text: str | None) -> Date | None:
-    try:
-        return Date.fromisoformat(text.strip()) if text else None
-    except ValueError:
-        return None
 
 
 def _year(text: str | None) -> int | None:
@@ -183,7 +177,7 @@ class View:
         self.page = args.get("page") if args.get("page") in PAGES else "position"
         self.problems: list[str] = []  # what was asked for and could not be shown, in words
         self.today = Date.today()
-        self.explicit_as_of = _day(args.get("as_of"))
+        self.explicit_as_of = as_date(args.get("as_of"))
         asked = self.explicit_as_of or self._time_filter_end() or self.today
         self.as_of = self._clamped(asked)
         if args.get("as_of") and self.explicit_as_of is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-MAX_INTEGER_DIGITS = 15  # as fundledger.entry.format: more yuan than any fund holds
+from ..values import MAX_INTEGER_DIGITS
 
 # Full-width digits, point, comma and signs, as an input method types them; the minus sign.
 _FULL_WIDTH = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)},
