@@ -22,6 +22,7 @@ from .records import (
     Account,
     Application,
     Flow,
+    FollowUp,
     FundState,
     Inflow,
     Loan,
@@ -50,6 +51,7 @@ _REFERS: dict[str, Callable[[Custom], tuple[str, Any]]] = {
     "reject": lambda entry: (d.read_step(entry), None),
     "reschedule": d.read_reschedule,
     "write-off": lambda entry: (d.read_step(entry), None),
+    "follow-up": d.read_follow_up,
 }
 
 
@@ -144,6 +146,7 @@ class _Builder:
         s = self.s
         cur, day, emeta = s.currency, entry.date, entry.meta
         accounts = s.accounts
+        s.vouchers.append((emeta.get("voucher"), entry))  # every transaction, for FL107 and vouchers
         loans_here: list[tuple[str, Decimal]] = []
         interest = ZERO
         has_loss = False
@@ -343,7 +346,7 @@ class _Builder:
         s.refs.sort(key=lambda r: (r.date, r.entry.meta.get("lineno", 0)))
         for ref in s.refs:
             target: Any
-            if ref.kind in ("review", "exit"):
+            if ref.kind in ("review", "exit", "follow-up"):
                 target = s.members.get(ref.ref)
             elif ref.kind in ("step", "approve", "reject"):
                 target = s.applications.get(ref.ref)
@@ -356,6 +359,9 @@ class _Builder:
                 continue
             if ref.kind == "review":
                 target.reviews.append(Review(ref.date, ref.value, ref.entry))
+            elif ref.kind == "follow-up":
+                target.follow_ups.append(FollowUp(ref.date, ref.value.contact, ref.value.note,
+                                                  ref.entry))
             elif ref.kind == "exit":
                 if target.exited is None:
                     target.exited, target.exit_entry = ref.date, ref.entry

@@ -24,7 +24,7 @@ KINDS = ("loan", "relief")
 # the policy's steps lists (e.g. branch-review, publicity, inspect).
 FUND_TYPES = frozenset({
     "fund-policy", "member", "review", "exit", "apply", "approve", "reject",
-    "reschedule", "write-off", "release",
+    "reschedule", "write-off", "release", "follow-up",
 })
 
 
@@ -185,6 +185,18 @@ def read_step(entry: Custom) -> str:
     if vals is not None and len(vals) == 1 and is_id(vals[0].value):
         return vals[0].value
     return _shape(entry, "id")[0]
+
+
+@dataclass(frozen=True)
+class FollowUpDecl:
+    contact: str
+    note: str | None
+
+
+def read_follow_up(entry: Custom) -> tuple[str, FollowUpDecl]:
+    """A tracking contact's visit or call (跟踪联系/回访): ``contact:`` required, ``note:`` not."""
+    (mid,) = _shape(entry, "id")
+    return mid, FollowUpDecl(_meta_text(entry, "contact", True), _meta_text(entry, "note", False))
 
 
 def read_approve(entry: Custom, currency: str) -> tuple[str, Decimal]:

@@ -18,7 +18,7 @@ from .money import ZERO
 from .policy import Policy, PolicyTimeline
 
 __all__ = [
-    "Account", "Application", "Flow", "FundState", "Inflow", "Loan", "LoanMove", "Member",
+    "Account", "Application", "Flow", "FollowUp", "FundState", "Inflow", "Loan", "LoanMove", "Member",
     "Opening", "Payment", "Position", "Ref", "Rejected", "Relief", "Review", "Step",
 ]
 
@@ -53,6 +53,16 @@ class Review:
 
 
 @dataclass
+class FollowUp:
+    """A tracking contact's follow-up visit or call (跟踪联系/回访)."""
+
+    date: Date
+    contact: str  # the contact's role or ID
+    note: str | None
+    entry: Custom
+
+
+@dataclass
 class Member:
     """A registered member or survivor household (建档立卡)."""
 
@@ -67,6 +77,16 @@ class Member:
     exited: Date | None = None
     exit_reason: str | None = None
     exit_entry: Custom | None = None
+    follow_ups: list[FollowUp] = field(default_factory=list)  # in date order
+
+    def follow_up_on(self, day: Date) -> FollowUp | None:
+        """The latest follow-up on or before ``day``."""
+        found = None
+        for follow_up in self.follow_ups:
+            if follow_up.date > day:
+                break
+            found = follow_up
+        return found
 
     def review_on(self, day: Date) -> Review | None:
         """The latest annual review (年度审核) on or before ``day``."""
@@ -319,7 +339,7 @@ class Rejected:
 class Ref:
     """A directive that refers to a member, application or loan by ID, linked after the pass."""
 
-    kind: str  # review, exit, step, approve, reject, reschedule, write-off
+    kind: str  # review, exit, follow-up, step, approve, reject, reschedule, write-off
     ref: str
     date: Date
     entry: Custom
@@ -344,6 +364,7 @@ class FundState:
     spendable_added: dict[Date, Decimal] = field(default_factory=dict)  # all else, per day
     cash_moves: list[tuple[Date, str, Decimal, Transaction]] = field(default_factory=list)
     openings: list[Opening] = field(default_factory=list)  # opening entries, in date order
+    vouchers: list[tuple[Any, Transaction]] = field(default_factory=list)  # (voucher:, entry) per transaction
     rejected: list[Rejected] = field(default_factory=list)
     orphans: list[Ref] = field(default_factory=list)  # refer to IDs that exist nowhere
     refs: list[Ref] = field(default_factory=list)

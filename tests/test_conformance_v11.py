@@ -36,11 +36,6 @@ BEANCOUNT = {
 
 NOT_YET_REASON = "SPEC v1.1 §4 Vouchers / follow-up: a later issue"
 NOT_YET = {
-    "fu_follow_up_clean",
-    "fu_follow_up_fl106",
-    "v_fl107_plain",
-    "v_fl107_boundary",
-    "v_fl107_clean",
 }
 
 def expected_in(path: Path) -> list[tuple[int, str]]:

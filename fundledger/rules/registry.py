@@ -1,6 +1,8 @@
-"""Rules on the fund's registers and directives: FL101–FL106."""
+"""Rules on the fund's registers and directives: FL101–FL107."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from ..accounts import is_fiscal
 from ..money import fmt
@@ -54,7 +56,7 @@ def fl105_relief_without_member(c: Checker) -> None:
                     f"{relief.account} posting has no member:", relief.entry)
 
 
-_TARGET = {"review": "成员", "exit": "成员", "step": "申请", "approve": "申请", "reject": "申请",
+_TARGET = {"review": "成员", "exit": "成员", "follow-up": "成员", "step": "申请", "approve": "申请", "reject": "申请",
            "reschedule": "借款", "write-off": "借款"}
 _TARGET_EN = {"成员": "member", "申请": "application", "借款": "loan"}
 
@@ -68,7 +70,7 @@ def fl106_malformed_directive(c: Checker) -> None:
         c.error("FL106", f'custom "{ref.entry.type}" 引用了未知的{what} {ref.ref}',
                 f"unknown {_TARGET_EN[what]} {ref.ref}", ref.entry)
     for ref in c.each(s.refs, lambda r: r.entry):
-        if ref.kind in ("review", "exit"):
+        if ref.kind in ("review", "exit", "follow-up"):
             target = s.members.get(ref.ref)
             since = target.registered if target else None
         elif ref.kind in ("step", "approve", "reject"):
@@ -111,5 +113,23 @@ def _opening_loans(c: Checker) -> None:
                     f"disbursed: {loan.disbursed_original} after the opening entry ({day})", entry)
 
 
+def fl107_voucher_twice(c: Checker) -> None:
+    """A ``voucher:`` number used by two transactions (记账凭证号重复): the first, by date and
+    then file order, owns it; each later use is an error naming where the number was used."""
+    first: dict[str, Any] = {}
+    for raw, entry in c.each(c.state.vouchers, lambda v: v[1]):
+        number = str(raw).strip() if raw is not None else ""
+        if not number:
+            continue
+        if number not in first:
+            first[number] = entry
+            continue
+        meta = first[number].meta or {}
+        where = f"{meta.get('filename', '<unknown>')}:{meta.get('lineno', 0)}"
+        c.error("FL107", f"凭证号 {number} 已用于 {where}",
+                f"voucher {number} already used at {where}", entry)
+
+
 RULES = [fl101_fiscal_not_allowed, fl102_account_outside_roles, fl103_bad_policy,
-         fl104_duplicate_id, fl105_relief_without_member, fl106_malformed_directive]
+         fl104_duplicate_id, fl105_relief_without_member, fl106_malformed_directive,
+         fl107_voucher_twice]
