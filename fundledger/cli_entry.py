@@ -324,17 +324,54 @@ def _as_entry(directive: Any) -> Entry:
 @click.command("import", context_settings={"help_option_names": ["-h", "--help"]})
 @LEDGER
 @click.argument("statement", type=click.Path(exists=True, dir_okay=False))
+@click.option("--kind", type=click.Choice(["statement", "donations", "members"]),
+              default="statement", show_default=True,
+              help="银行对账单、捐款名单（一日捐）或建档立卡名册 (what the file is)")
 @click.option("--account", default=None,
-              help="基金银行账户，默认唯一的 Assets:Bank:* (the fund's bank account)")
+              help="对账单：基金银行账户，默认唯一的 Assets:Bank:*；捐款名单：捐款来源账户，默认唯一的 "
+                   "Income:Donations:* (statement: the bank account; donations: the source)")
 @click.option("--income-account", default=None,
               help="收入的默认来源账户，默认唯一的 Income:Donations:* (default for money in)")
 @click.option("--expense-account", default=None,
               help="支出的默认账户，默认不猜（待分类，检查不通过） (default for money out)")
+@CASH
+@click.option("--campaign", default=None,
+              help="捐款名单没有“募捐活动”列时的活动，如 2026一日捐 (campaign of rows without one)")
+@DATE
 @FILE
 @DRY_RUN
 def import_(ledger: str, statement: str, account: str | None, income_account: str | None,
-            expense_account: str | None, file_: Path | None, dry_run: bool) -> None:
-    """导入银行对账单（CSV，GBK 或 UTF-8）：草稿交易（!）与余额断言 (import a bank statement)."""
+            expense_account: str | None, file_: Path | None, dry_run: bool,
+            kind: str = "statement", cash: str | None = None, campaign: str | None = None,
+            date: datetime.datetime | None = None) -> None:
+    """导入银行对账单（CSV，GBK 或 UTF-8）：草稿交易（!）与余额断言；--kind donations 导入捐款名单，
+    --kind members 导入建档立卡名册（xlsx 或 csv，每行写入前检查，有一行不对就一行也不写） (import a
+    bank statement, a donation list or a member register)."""
+    if kind != "statement":
+        from .importers import donations, members
+        from .importers.workbook import NotASheet, SheetErrors
+
+        try:
+            if kind == "donations":
+                rows, skipped = donations.read_donations(statement, campaign)
+                build = partial(donations.donation_drafts, donations=rows, account=account,
+                                cash=cash)
+            else:
+                rows, skipped = members.read_members(statement)
+                build = partial(members.member_drafts, members=rows, date=_day(date))
+            for name in skipped:
+                click.echo(f"warning: {statement}:{name}: 没有表头，跳过 (no header: sheet skipped)",
+                           err=True)
+            if not rows:
+                click.echo("没有可导入的行 (nothing to import)", err=True)
+                sys.exit(0)
+            outcome = _write(ledger, build, file_, dry_run)
+        except NotASheet as exc:
+            raise InputError(f"{statement}: {exc}") from None
+        except SheetErrors as exc:
+            raise InputError("\n".join(exc.lines(statement))) from None
+        click.echo(f"{len(rows)} 行 ({len(rows)} rows)", err=True)
+        sys.exit(_finish(outcome, dry_run, "导入的分录"))
     report: dict[str, Any] = {}
     build = partial(_import_drafts, statement=statement, account=account, income=income_account,
                     expense=expense_account, report=report)
