@@ -16,6 +16,7 @@ import click
 import jinja2
 
 from . import reports
+from .cli_books import journal_cmd, vouchers_cmd
 from .cli_common import AS_OF, LANG, LEDGER, InputError, _csv, _day, _json, _open, _report_errors
 from .cli_data import consolidate_cmd, export_cmd
 from .cli_entry import add, import_
@@ -280,7 +281,7 @@ def publicity_cmd(ledger: str, as_of: datetime.datetime | None, fmt_: str, lang:
 
 
 for _command in (check_cmd, balances_cmd, loans_cmd, member_cmd, notice_cmd, publicity_cmd,
-                 export_cmd, consolidate_cmd, add, import_):
+                 export_cmd, consolidate_cmd, add, import_, vouchers_cmd, journal_cmd):
     main.add_command(_command)
 
 if __name__ == "__main__":

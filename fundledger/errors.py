@@ -27,6 +27,7 @@ CODES: dict[str, tuple[str, str]] = {
     "FL104": ("编号重复", "duplicate member, application or loan ID"),
     "FL105": ("救济分录缺少 member:", "relief posting without member"),
     "FL106": ("基金指令格式有误", "malformed fund directive"),
+    "FL107": ("凭证号重复", "a voucher number used by two transactions"),
     "FL201": ("缺少有效申请", "relief or loan without a known application"),
     "FL202": ("申请与用途或受助人不符", "application kind or member does not match its use"),
     "FL203": ("付款前缺少必经步骤", "a required step is missing before the payment"),

@@ -26,6 +26,7 @@ from .state import (
     Step,
     add_months,
 )
+from .view_books import Journal, Voucher, journal, known_account, vouchers
 from .view_loans import LoanSummary, held_on, loan_summary
 from .view_years import YearFigures, year_figures
 
@@ -286,6 +287,17 @@ class FundView:
                 sum(relief[m.id], ZERO), len(relief[m.id]), apps[m.id], len(loans[m.id]),
                 sum(loans[m.id], ZERO)))
         return out
+
+    # -- books (记账凭证, 日记账/明细账: view_books)
+    def vouchers(self, year: int, month: int, names: bool = False) -> list[Voucher]:
+        """The month's vouchers, one per transaction, in date and then file order."""
+        return vouchers(self.state, year, month, names)
+
+    def journal(self, account: str, year: int) -> Journal | None:
+        """``account``'s journal for ``year`` (None when the ledger has no such account)."""
+        if not known_account(self.state, account):
+            return None
+        return journal(self.state, account, year)
 
 
 def view_of(state: FundState) -> FundView:
