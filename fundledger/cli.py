@@ -20,6 +20,7 @@ from .cli_books import journal_cmd, vouchers_cmd
 from .cli_common import AS_OF, LANG, LEDGER, InputError, _csv, _day, _json, _open, _report_errors
 from .cli_data import consolidate_cmd, export_cmd
 from .cli_entry import add, import_
+from .cli_todo import todo_cmd
 from .fund import Fund
 from .gcpause import paused
 from .i18n import Words
@@ -207,6 +208,11 @@ def member_cmd(ledger: str, member_id: str, as_of: datetime.datetime | None, fmt
           fmt(Decimal(ln["interest"])), fmt(Decimal(ln["outstanding"])), w.status(ln["status"])]
          for ln in reg["loans"]],
         right=[False, False, True, False, True, True, True, False], title=w("loans")))
+    # follow-ups (跟踪联系/回访); the note only with --names
+    out.append(render(["日期" if lang == "zh" else "Date", "跟踪联系人" if lang == "zh" else "Contact",
+                       "备注" if lang == "zh" else "Note"],
+                      [[f["date"], f["contact"] or "", f["note"] or ""] for f in reg["follow_ups"]],
+                      title="跟踪回访" if lang == "zh" else "Follow-ups"))
     click.echo("\n\n".join(out))
     sys.exit(_report_errors(fund))
 
@@ -281,7 +287,7 @@ def publicity_cmd(ledger: str, as_of: datetime.datetime | None, fmt_: str, lang:
 
 
 for _command in (check_cmd, balances_cmd, loans_cmd, member_cmd, notice_cmd, publicity_cmd,
-                 export_cmd, consolidate_cmd, add, import_, vouchers_cmd, journal_cmd):
+                 export_cmd, consolidate_cmd, add, import_, vouchers_cmd, journal_cmd, todo_cmd):
     main.add_command(_command)
 
 if __name__ == "__main__":

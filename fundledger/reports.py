@@ -11,14 +11,15 @@ from decimal import Decimal
 from typing import Any
 
 from . import privacy
+from .accounts import is_id
 from .masking import mask_name
 from .money import as_str
 from .state import FundState, Loan, Position
 from .view import view_of
 from .view_loans import AGING, aging_bucket
 
-__all__ = ["AGING", "aging_bucket", "cash_by_account", "loan_book", "loan_row", "member_register",
-           "position_json", "publicity_list"]
+__all__ = ["AGING", "aging_bucket", "cash_by_account", "contact_shown", "loan_book", "loan_row",
+           "member_register", "position_json", "publicity_list"]
 
 Date = datetime.date
 
@@ -80,9 +81,21 @@ def loan_book(state: FundState, as_of: Date) -> list[dict[str, Any]]:
     return [loan_row(state, ln, as_of, people) for ln in view_of(state).book(as_of)]
 
 
+def contact_shown(contact: str | None, people: frozenset[str], names: bool = False) -> str | None:
+    """A follow-up's ``contact:`` (SPEC §2: the tracking contact's role or ID) where an output
+    shows people: an ID (C-07) or a role (一支部书记) as written, anything that may be a
+    person's name masked (``privacy.guarantor_shown``); as written with ``names``."""
+    if contact is None or names:
+        return contact
+    text = contact.strip()
+    if is_id(text) and not any(n and n in text for n in people):
+        return text
+    return privacy.guarantor_shown(text, people)
+
+
 def member_register(state: FundState, member_id: str, as_of: Date, *,
                     names: bool = False) -> dict[str, Any]:
-    """One member's register (台帐): reviews, applications, relief received, loans.
+    """One member's register (台帐): reviews, applications, relief received, loans, follow-ups.
 
     An application's ``purpose:`` may name a child or a diagnosis: only with ``names``."""
     view = view_of(state)
@@ -92,6 +105,7 @@ def member_register(state: FundState, member_id: str, as_of: Date, *,
             if a.member_id == member_id and a.date <= as_of]
     relief = [r for r in state.relief if r.member_id == member_id and r.date <= as_of]
     loans = [ln for ln in view.book(as_of) if ln.member_id == member_id]
+    people = privacy.full_names(state)
     why = standing.why_not
     return {
         "id": member.id,
@@ -120,6 +134,10 @@ def member_register(state: FundState, member_id: str, as_of: Date, *,
                     "application": r.application_id} for r in relief],
         "relief_total": as_str(standing.relief),
         "loans": [loan_row(state, ln, as_of) for ln in loans],
+        # the tracking contact's visits and calls (跟踪联系/回访); a note is free text
+        "follow_ups": [{"date": f.date.isoformat(), "contact": contact_shown(f.contact, people, names),
+                        "note": privacy.kept(f.note, names)}
+                       for f in member.follow_ups if f.date <= as_of],
     }
 
 

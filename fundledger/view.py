@@ -28,6 +28,7 @@ from .state import (
 )
 from .view_books import Journal, Voucher, journal, known_account, vouchers
 from .view_loans import LoanSummary, held_on, loan_summary
+from .view_todo import TodoItem, todo
 from .view_years import YearFigures, year_figures
 
 Date = datetime.date
@@ -298,6 +299,12 @@ class FundView:
         if not known_account(self.state, account):
             return None
         return journal(self.state, account, year)
+
+    # -- the to-do list (待办, SPEC §6 todo)
+    def todo(self, as_of: Date, within: int = 30) -> list[TodoItem]:
+        """Loans overdue and falling due, reviews running out, publicity periods ending and
+        follow-ups due at the end of ``as_of``, ``within`` days ahead (``view_todo``)."""
+        return todo(self, as_of, within)
 
 
 def view_of(state: FundState) -> FundView:

@@ -1,0 +1,187 @@
+"""``fundledger todo``: the to-do list (待办, SPEC v1.1 §6) — the items of ``FundView.todo``
+as a table grouped by kind, JSON (exactly the SPEC's items), CSV or XLSX.
+
+The table, the CSV and the XLSX show the people concerned as the office needs them: the
+member's name masked (SPEC §7), the branch, and the tracking contact (the latest follow-up's
+``contact:``, a role or an ID) as ``reports.contact_shown`` shows it — an ID (C-07) or a
+role (一支部书记) as written, anything that may be a person's name masked. ``--names`` shows full
+names, the contact as written and the member's own ``contact:``. The Fava to-do page reads
+``todo_rows`` too.
+
+XLSX is bytes: ``-o FILE`` writes them; without ``-o`` they go to standard output only when it
+is not a terminal (``todo … --format xlsx > todo.xlsx``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import sys
+from typing import Any
+
+import click
+
+from . import privacy
+from .cli_common import AS_OF, LANG, LEDGER, InputError, _day, _json, _open, _report_errors
+from .csvtext import csv_text
+from .reports import contact_shown
+from .state import FundState
+from .table import render
+from .view import view_of
+from .view_todo import KINDS, TodoItem
+from .xlsx import Sheet, write_xlsx
+
+Date = datetime.date
+
+# Each kind's heading, and what its date and its days are (zh, en).
+KIND_WORDS: dict[str, tuple[tuple[str, str], tuple[str, str], tuple[str, str]]] = {
+    "loan-overdue": (("逾期借款", "Loans overdue"), ("到期日", "Due"), ("逾期天数", "Days past due")),
+    "loan-due": (("即将到期借款", "Loans falling due"), ("到期日", "Due"), ("剩余天数", "Days left")),
+    "review-due": (("年度审核到期", "Annual reviews due"), ("审核有效至", "Review valid until"),
+                   ("剩余天数", "Days left")),
+    "publicity-ends": (("公示期将满", "Publicity periods ending"), ("公示期满日", "Publicity ends"),
+                       ("剩余天数", "Days left")),
+    "follow-up-due": (("待回访", "Follow-ups due"), ("应回访日", "Follow-up due"),
+                      ("逾期天数", "Days overdue")),
+}
+WORDS: dict[str, tuple[str, str]] = {
+    "title": ("待办事项", "To do"),
+    "kind": ("类别", "Kind"),
+    "id": ("编号", "ID"),
+    "member": ("成员编号", "Member"),
+    "name": ("姓名", "Name"),
+    "branch": ("支部", "Branch"),
+    "contact": ("跟踪联系人", "Tracking contact"),
+    "phone": ("联系方式", "Member's contact"),
+    "date": ("日期", "Date"),
+    "days": ("天数", "Days"),
+    "as_of": ("截至", "as of"),
+    "within": ("未来 {n} 天内", "within {n} days"),
+    "none": ("没有待办事项", "Nothing to do"),
+    "items": ("共 {n} 项", "{n} items"),
+}
+
+
+def word(key: str, lang: str, **kw: Any) -> str:
+    pair = WORDS[key]
+    text = pair[0 if lang == "zh" else 1]
+    return text.format(**kw) if kw else text
+
+
+def kind_words(kind: str, lang: str) -> tuple[str, str, str]:
+    """A kind's heading, its date's name and its days' name in ``lang``."""
+    i = 0 if lang == "zh" else 1
+    heading, date, days = KIND_WORDS[kind]
+    return heading[i], date[i], days[i]
+
+
+def todo_rows(state: FundState, items: list[TodoItem], as_of: Date,
+              names: bool = False) -> list[dict[str, Any]]:
+    """The items with the people concerned, as the table, the sheets and Fava show them; the
+    contact is the latest follow-up's on or before ``as_of``."""
+    people = privacy.full_names(state)
+    rows = []
+    for item in items:
+        member = state.members.get(item.member or "")
+        latest = member.follow_up_on(as_of) if member else None
+        contact = latest.contact if latest else None
+        rows.append({
+            **item.json(),
+            "name": privacy.member_name(member.name if member else None, names),
+            "branch": member.branch if member else "",
+            "contact": contact_shown(contact, people, names) or "",
+            "phone": privacy.kept(member.contact if member else None, names) or "",
+        })
+    return rows
+
+
+def grouped(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The rows by kind, in the list's order, kinds without items left out."""
+    return [(k, [r for r in rows if r["kind"] == k]) for k in KINDS
+            if any(r["kind"] == k for r in rows)]
+
+
+def _columns(names: bool) -> list[str]:
+    return ["id", "member", "name", "branch", "contact", *(["phone"] if names else []),
+            "date", "days"]
+
+
+@click.command("todo")
+@LEDGER
+@AS_OF
+@click.option("--within", type=click.IntRange(min=0), default=30, show_default=True,
+              help="向前看的天数 (days ahead)")
+@click.option("--format", "fmt_", type=click.Choice(["table", "json", "csv", "xlsx"]),
+              default="table", show_default=True)
+@click.option("--names", is_flag=True,
+              help="显示全名和成员联系方式 (show full names and members' contacts)")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="写入文件（xlsx 必须，除非重定向）(write to FILE)")
+@LANG
+def todo_cmd(ledger: str, as_of: datetime.datetime | None, within: int, fmt_: str, names: bool,
+             output: str | None, lang: str) -> None:
+    """待办事项：逾期和即将到期的借款、年度审核、公示期、回访 (the to-do list)."""
+    fund, day = _open(ledger), _day(as_of)
+    items = view_of(fund.state).todo(day, within)
+    if fmt_ == "json":
+        data: str | bytes = _json({"as_of": day.isoformat(), "within": within,
+                                   "items": [it.json() for it in items]}) + "\n"
+    else:
+        rows = todo_rows(fund.state, items, day, names)
+        title = (f"{fund.title} {word('title', lang)} {word('as_of', lang)} {day} "
+                 f"（{word('within', lang, n=within)}）")
+        data = (_table(rows, title, lang, names) if fmt_ == "table" else
+                _csv(rows, lang, names) if fmt_ == "csv" else _xlsx(rows, title, lang, names))
+    _write(data, output)
+    sys.exit(_report_errors(fund))
+
+
+def _table(rows: list[dict[str, Any]], title: str, lang: str, names: bool) -> str:
+    cols = _columns(names)
+    out = [title, ""]
+    if not rows:
+        out.append(word("none", lang))
+    for kind, group in grouped(rows):
+        heading, date, days = kind_words(kind, lang)
+        heads = [word(c, lang) for c in cols[:-2]] + [date, days]
+        out.append(render(heads, [[r[c] for c in cols] for r in group],
+                          right=[False] * (len(cols) - 1) + [True],
+                          title=f"{heading}（{len(group)}）"))
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _flat_heads(lang: str, names: bool) -> list[str]:
+    return [word("kind", lang)] + [word(c, lang) for c in _columns(names)]
+
+
+def _flat(rows: list[dict[str, Any]], lang: str, names: bool) -> list[list[Any]]:
+    return [[kind_words(r["kind"], lang)[0]]
+            + [Date.fromisoformat(r[c]) if c == "date" else r[c] for c in _columns(names)]
+            for r in rows]
+
+
+def _csv(rows: list[dict[str, Any]], lang: str, names: bool) -> str:
+    return csv_text(_flat_heads(lang, names), _flat(rows, lang, names))
+
+
+def _xlsx(rows: list[dict[str, Any]], title: str, lang: str, names: bool) -> bytes:
+    return write_xlsx([Sheet(name=word("title", lang), title=title,
+                             headers=_flat_heads(lang, names), rows=_flat(rows, lang, names))])
+
+
+def _write(data: str | bytes, output: str | None) -> None:
+    if output is not None:
+        try:
+            with open(output, "wb") as fh:
+                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        except OSError as exc:
+            raise InputError(f"无法写入 {output}: {exc} (cannot write)") from None
+    elif isinstance(data, bytes):
+        stream = click.get_binary_stream("stdout")
+        if stream.isatty():
+            raise InputError("xlsx 是二进制文件，请用 -o 文件名 或重定向到文件 "
+                             "(xlsx is binary: give -o FILE or redirect the output)")
+        stream.write(data)
+        stream.flush()
+    else:
+        click.echo(data, nl=False)
