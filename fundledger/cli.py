@@ -86,9 +86,12 @@ def main() -> None:
 @LANG
 def check_cmd(ledger: str, verbose: bool, lang: str) -> None:
     """检查账本：beancount 错误与基金规则 (all beancount and fund errors)."""
+    from .twice import entered_twice
+
     words = Words(lang)
     fund = _open(ledger)
-    status = _report_errors(fund, verbose)
+    fund.warnings.extend(str(pair) for pair in entered_twice(fund.entries))
+    status = _report_errors(fund, verbose, lang)
     click.echo(words("errors_found", n=len(fund.errors)) if status else words("no_errors"), err=True)
     sys.exit(status)
 

@@ -10,11 +10,13 @@ import csv
 import datetime
 import io
 import json
+import textwrap
 from typing import Any
 
 import click
 from beancount.parser import printer
 
+from .explain import explain_all
 from .fund import Fund, LedgerNotFound, load
 
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
@@ -43,24 +45,30 @@ def _open(ledger: str) -> Fund:
                          f"compute: {type(exc).__name__})") from None
 
 
-def _report_errors(fund: Fund, verbose: bool = False) -> int:
-    """Print warnings and errors to stderr; the exit status they call for."""
+def _report_errors(fund: Fund, verbose: bool = False, lang: str = "zh") -> int:
+    """Print warnings and errors to stderr; the exit status they call for.
+
+    Each error is printed ``FILE:LINE: message``; beancount's own are explained in ``lang``
+    (``fundledger.explain``: Chinese first, the hint, the English in brackets), fund errors
+    (FLxxx) as the rules wrote them. ``verbose`` adds the entry, as bean-check -v does."""
     for warning in fund.warnings:
         click.echo(f"warning: {warning}", err=True)
-    for error in sorted(fund.errors, key=_where):
-        text = printer.format_error(error) if verbose else _one_line(error)
-        click.echo(text.rstrip("\n"), err=True)
+    explained = explain_all(fund.errors, fund.entries, fund.options)
+    for error, said in sorted(zip(fund.errors, explained, strict=True),
+                              key=lambda pair: (pair[1].filename, pair[1].lineno)):
+        click.echo(said.line(lang), err=True)
+        if verbose:
+            click.echo(_entry_text(error), err=True)
     return 1 if fund.errors else 0
 
 
-def _where(error: Any) -> tuple[str, int]:
-    source = error.source or {}
-    return str(source.get("filename", "")), int(source.get("lineno") or 0)
-
-
-def _one_line(error: Any) -> str:
-    source = error.source or {}
-    return f"{source.get('filename', '<unknown>')}:{source.get('lineno', 0)}: {error.message}"
+def _entry_text(error: Any) -> str:
+    """The error's entry (or entries) as bean-check -v prints them, indented; "" if none."""
+    if error.entry is None:
+        return ""
+    entries = error.entry if isinstance(error.entry, list) else [error.entry]
+    text = "\n".join(printer.format_entry(entry) for entry in entries)
+    return "\n" + textwrap.indent(text, "   ").rstrip("\n") + "\n"
 
 
 def _json(data: Any) -> str:

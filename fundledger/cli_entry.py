@@ -8,7 +8,6 @@ or I/O problem, a lock held too long or a file that kept changing under us.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import os
 import sys
@@ -20,8 +19,9 @@ from typing import Any
 import click
 
 from .cli_common import LEDGER, InputError
-from .entry import kinds
-from .entry.format import Entry, EntryError, Posting, transaction
+from .entry import kinds, vouchers
+from .entry.format import EntryError
+from .entry.statement import statement_drafts
 from .entry.writer import Busy, Conflict, Draft, Outcome, write_entries
 from .fund import Fund, LedgerNotFound
 
@@ -35,6 +35,18 @@ CASH = click.option("--cash", default=None,
                     help="现金账户，默认账本唯一的现金账户 (cash account; default the only one)")
 AMOUNT = click.option("--amount", "amount_", required=True, help="金额，如 1234.50 (amount)")
 NARRATION = click.option("--narration", default=None, help="摘要 (narration)")
+YES = click.option("--yes", "allow_twice", is_flag=True,
+                   help="确认写入看似重复记账的交易 (write a transaction that looks entered twice)")
+
+
+def VOUCHER(command: Callable[..., Any]) -> Callable[..., Any]:  # noqa: N802 - an option pair
+    """``--voucher`` and ``--attachments`` (SPEC §4)."""
+    command = click.option("--attachments", type=click.IntRange(min=0),
+                           help="附件张数 (number of source documents attached)")(command)
+    return click.option("--voucher", help="凭证号，默认本月下一个，如 记-2026-03-012 "
+                                          "(voucher number; default the month's next)")(command)
+
+
 OLD_ERRORS_SHOWN = 10
 
 
@@ -48,19 +60,25 @@ def _finish(outcome: Outcome, dry_run: bool, what: str = "") -> int:
                    err=True)
         for error in sorted(outcome.old_errors, key=lambda e: (e.filename, e.lineno))[
                 :OLD_ERRORS_SHOWN]:
-            click.echo(f"warning:   {error}", err=True)
+            click.echo(f"warning:   {error.shown}", err=True)
         if len(outcome.old_errors) > OLD_ERRORS_SHOWN:
             click.echo("warning:   … (fundledger check 查看全部 / see all)", err=True)
     for path, text in outcome.texts.items():
         click.echo(f"; {path}")
         click.echo(text, nl=False)
+    for pair in outcome.twice:
+        click.echo(f"warning: {pair}", err=True)
     if outcome.new_errors:
         for error in sorted(outcome.new_errors, key=lambda e: (e.filename, e.lineno)):
-            click.echo(str(error), err=True)
+            click.echo(error.shown, err=True)
         codes = " ".join(sorted({e.code for e in outcome.new_errors}))
         click.echo(f"未写入：{what or '新分录'}会带来 {len(outcome.new_errors)} 个新错误（{codes}） "
                    f"(refused, nothing written: {len(outcome.new_errors)} new errors)", err=True)
         return 1
+    if outcome.twice_refused:
+        click.echo("未写入：这笔交易看似重复记账（见上）；确实是另一笔，请加 --yes 再记 (refused, "
+                   "nothing written: it looks entered twice; add --yes if it is not)", err=True)
+        return 2
     if dry_run:
         click.echo("检查通过，未写入 (--dry-run) (checks clean; nothing written)", err=True)
         return 0
@@ -74,9 +92,9 @@ def _finish(outcome: Outcome, dry_run: bool, what: str = "") -> int:
 
 
 def _write(ledger: str, build: Callable[[Fund], list[Draft]], file_: Path | None,
-           dry_run: bool) -> Outcome:
+           dry_run: bool, allow_twice: bool = False) -> Outcome:
     try:
-        outcome = write_entries(ledger, build, file_, dry_run)
+        outcome = write_entries(ledger, build, file_, dry_run, allow_twice)
     except LedgerNotFound as exc:
         raise InputError(str(exc)) from None
     except (EntryError, Conflict, Busy) as exc:
@@ -93,15 +111,24 @@ def _day(value: datetime.datetime | None) -> datetime.date | None:
 
 
 def entry_command(func: Callable[..., list[Draft]]) -> Callable[..., None]:
-    """A subcommand: LEDGER, --file and --dry-run around a builder of ``kinds``."""
+    """A subcommand: LEDGER, --file, --dry-run and --yes (write a transaction that looks entered
+    twice) around a builder of ``kinds``; a command with ``VOUCHER`` numbers its transactions
+    (``vouchers.numbered``)."""
     @wraps(func)
-    def command(ledger: str, file_: Path | None, dry_run: bool, **values: Any) -> None:
+    def command(ledger: str, file_: Path | None, dry_run: bool, allow_twice: bool,
+                **values: Any) -> None:
         if "date" in values:
             values["date"] = _day(values["date"])
-        outcome = _write(ledger, lambda fund: func(fund, **values), file_, dry_run)
+        numbering = {k: values.pop(k) for k in ("voucher", "attachments") if k in values}
+
+        def build(fund: Fund) -> list[Draft]:
+            drafts = func(fund, **values)
+            return vouchers.numbered(fund, drafts, **numbering) if numbering else drafts
+
+        outcome = _write(ledger, build, file_, dry_run, allow_twice)
         sys.exit(_finish(outcome, dry_run))
 
-    command = DRY_RUN(FILE(command))
+    command = YES(DRY_RUN(FILE(command)))
     return LEDGER(command)
 
 
@@ -119,6 +146,7 @@ def add() -> None:
 @click.option("--campaign", default=None, help="募捐活动，如 2026一日捐 (campaign)")
 @CASH
 @NARRATION
+@VOUCHER
 def donation_cmd(fund: Fund, **values: Any) -> list[Draft]:
     """捐款 (a donation)."""
     return kinds.donation(fund, **values)
@@ -133,6 +161,7 @@ def donation_cmd(fund: Fund, **values: Any) -> list[Draft]:
 @click.option("--payer", default=None, help="划拨单位 (payer)")
 @NARRATION
 @CASH
+@VOUCHER
 def allocation_cmd(fund: Fund, **values: Any) -> list[Draft]:
     """党费划拨、财政资金、资金划入 (dues, fiscal money, transfers in)."""
     return kinds.allocation(fund, **values)
@@ -211,6 +240,7 @@ def approve_cmd(fund: Fund, **values: Any) -> list[Draft]:
 @click.option("--rate", default=None, help="年利率，如 0.0435 或 4.35% (annual rate)")
 @CASH
 @NARRATION
+@VOUCHER
 def loan_cmd(fund: Fund, **values: Any) -> list[Draft]:
     """借款发放，并开立 Assets:Loans:ID (a loan disbursement)."""
     values["due"] = _day(values["due"])
@@ -227,6 +257,7 @@ def loan_cmd(fund: Fund, **values: Any) -> list[Draft]:
 @click.option("--close", is_flag=True, help="同时关闭借款账户（已还清时） (close the loan account)")
 @CASH
 @NARRATION
+@VOUCHER
 def repay_cmd(fund: Fund, **values: Any) -> list[Draft]:
     """还本付息 (a repayment)."""
     return kinds.repay(fund, **values)
@@ -244,82 +275,37 @@ def repay_cmd(fund: Fund, **values: Any) -> list[Draft]:
 @click.option("--child", default=None, help="助学：子女 (education grant: the child)")
 @CASH
 @NARRATION
+@VOUCHER
 def relief_cmd(fund: Fund, **values: Any) -> list[Draft]:
     """无偿救济 (relief paid to one member)."""
     return kinds.relief(fund, **values)
 
 
+@add.command("open")
+@entry_command
+@DATE
+@click.option("--account", required=True,
+              help="账户，如 Income:Donations:Society、Expenses:Relief:Medical (account)")
+@click.option("--name", default=None, help="账户中文名，如 社会捐款 (the account's Chinese name)")
+@click.option("--pool", type=click.Choice(kinds.POOLS), default=None,
+              help="来源账户的资金池：本金 principal 或可支用 spendable (a source's pool)")
+def open_cmd(fund: Fund, **values: Any) -> list[Draft]:
+    """开立账户：写 name: 与 pool:，记入存放开户分录的文件 (open an account)."""
+    return kinds.open_account(fund, **values)
+
+
+@add.command("follow-up")
+@entry_command
+@DATE
+@click.option("--member", "member_id", required=True, help="成员编号 (member ID)")
+@click.option("--contact", required=True, help="跟踪联系人（职务或编号） (the tracking contact)")
+@click.option("--note", default=None, help="回访情况 (note)")
+def follow_up_cmd(fund: Fund, **values: Any) -> list[Draft]:
+    """跟踪联系/回访 (a follow-up visit or call)."""
+    return kinds.follow_up(fund, **values)
+
+
 # ---------------------------------------------------------------- import
-
-def _default_rules(fund: Fund, day: datetime.date) -> list[tuple[str, str]]:
-    """Interest and bank charges are known by their words, when the ledger has one such account."""
-    from .accounts import Role
-
-    rules = []
-    interest = [a for a in kinds.open_accounts(fund, day, Role.SOURCE, "Income:Interest")
-                if a != "Income:Interest:Loans"]
-    if len(interest) == 1:
-        rules.append(("结息|利息", interest[0]))
-    fees = kinds.open_accounts(fund, day, Role.FEES)
-    if len(fees) == 1:
-        rules.append(("手续费|服务费|工本费|年费|管理费|短信", fees[0]))
-    return rules
-
-
-def _import_drafts(fund: Fund, statement: str, account: str | None, income: str | None,
-                   expense: str | None, report: dict[str, Any]) -> list[Draft]:
-    from .accounts import Role
-    from .importers.bank_csv import (
-        UNCLASSIFIED,
-        BankStatementImporter,
-        NotAStatement,
-        StatementError,
-        read_statement,
-    )
-
-    try:
-        rows = read_statement(statement).rows
-    except NotAStatement as exc:
-        raise EntryError(f"{statement} 不是能识别的银行对账单 CSV (not a bank statement CSV): "
-                         f"{exc.message}") from None
-    except StatementError as exc:
-        raise EntryError("\n".join(exc.lines(statement))) from None
-    except csv.Error as exc:
-        raise EntryError(f"{statement}: CSV 格式错误 {exc} (malformed CSV)") from None
-    last = rows[-1].date  # accounts open at the statement's end
-    bank = kinds.cash_account(fund, account, last) if account else kinds.pick_account(
-        fund, None, last, Role.CASH, "Assets:Bank", "银行")
-    if income is None:
-        donations = kinds.open_accounts(fund, last, Role.SOURCE, "Income:Donations")
-        income = donations[0] if len(donations) == 1 else "Income:Donations:Members"
-    importer = BankStatementImporter(bank, income, expense or UNCLASSIFIED, fund.currency,
-                                     _default_rules(fund, last))
-    try:
-        if not importer.identify(statement):
-            raise EntryError(f"{statement} 不是能识别的银行对账单 CSV (not a bank statement CSV)")
-        entries = importer.extract(statement, fund.entries)
-    except StatementError as exc:
-        raise EntryError("\n".join(exc.lines(statement))) from None
-    report["duplicates"] = [e for e in entries if "__duplicate__" in e.meta]
-    fresh = [e for e in entries if "__duplicate__" not in e.meta]
-    report["fresh"] = fresh
-    return [Draft(_as_entry(e), "bank") for e in fresh]
-
-
-def _as_entry(directive: Any) -> Entry:
-    """An importer's directive as our aligned text."""
-    from beancount.core import data
-
-    meta = [(k, v) for k, v in directive.meta.items()
-            if k not in ("filename", "lineno") and not k.startswith("_")]
-    if isinstance(directive, data.Balance):
-        return Entry(directive.date, f"balance {directive.account}", meta,
-                     amount=(directive.amount.number, directive.amount.currency))
-    postings = [Posting(p.account, p.units.number if p.units else None,
-                        p.units.currency if p.units else "") for p in directive.postings]
-    return transaction(directive.date, directive.payee, directive.narration, meta, postings,
-                       flag=directive.flag)
-
 
 @click.command("import", context_settings={"help_option_names": ["-h", "--help"]})
 @LEDGER
@@ -373,9 +359,10 @@ def import_(ledger: str, statement: str, account: str | None, income_account: st
         click.echo(f"{len(rows)} 行 ({len(rows)} rows)", err=True)
         sys.exit(_finish(outcome, dry_run, "导入的分录"))
     report: dict[str, Any] = {}
-    build = partial(_import_drafts, statement=statement, account=account, income=income_account,
+    build = partial(statement_drafts, statement=statement, account=account, income=income_account,
                     expense=expense_account, report=report)
-    outcome = _write(ledger, build, file_, dry_run)
+    # rows the ledger has are skipped by the importer; two alike in one statement are two
+    outcome = _write(ledger, build, file_, dry_run, allow_twice=True)
     for entry in report.get("duplicates", []):
         other = entry.meta["__duplicate__"]
         where = f"{other.meta.get('filename')}:{other.meta.get('lineno')}"

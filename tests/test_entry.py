@@ -79,24 +79,27 @@ def test_every_kind_writes_a_formatted_entry_that_checks_clean(top):
         (["loan", "--application", "A2026-001", "--amount", "3000", "--guarantor", "东山村党支部",
           "--rate", "4.35%", "--date", "2026-01-15"],
          "2026-01-15 open Assets:Loans:L2026-001 CNY\n\n"
-         '2026-01-15 * "李金明" "生猪养殖借款"\n  application: "A2026-001"\n  due: 2028-01-15\n'
+         '2026-01-15 * "李金明" "生猪养殖借款"\n  voucher: "记-2026-01-001"\n'
+         '  application: "A2026-001"\n  due: 2028-01-15\n'
          '  guarantor: "东山村党支部"\n  rate: 0.0435\n'
          "  Assets:Loans:L2026-001    3000.00 CNY\n  Assets:Bank:Fund\n"),
         (["donation", "--amount", "￥500", "--donor", "王建国", "--campaign", "2026一日捐",
           "--date", "2026-03-01"],
-         '2026-03-01 * "王建国" "2026一日捐"\n  donor: "王建国"\n  campaign: "2026一日捐"\n'
+         '2026-03-01 * "王建国" "2026一日捐"\n  voucher: "记-2026-03-001"\n  donor: "王建国"\n  campaign: "2026一日捐"\n'
          "  Assets:Bank:Fund           500.00 CNY\n  Income:Donations:Members\n"),
         (["allocation", "--account", "Income:Dues", "--amount", "2000", "--payer", "乡党委",
           "--date", "2026-03-02"],
-         '2026-03-02 * "乡党委" "留存党费划拨"\n'
+         '2026-03-02 * "乡党委" "留存党费划拨"\n  voucher: "记-2026-03-002"\n'
          "  Assets:Bank:Fund          2000.00 CNY\n  Income:Dues\n"),
         (["relief", "--member", "M0007", "--account", "Visits", "--amount", "200",
           "--date", "2026-07-01"],
-         '2026-07-01 * "张秀兰" "走访慰问"\n  Expenses:Relief:Visits     200.00 CNY\n'
+         '2026-07-01 * "张秀兰" "走访慰问"\n  voucher: "记-2026-07-001"\n'
+         '  Expenses:Relief:Visits     200.00 CNY\n'
          '    member: "M0007"\n  Assets:Bank:Fund\n'),
         (["repay", "--loan", "L2026-001", "--principal", "1000", "--interest", "65.25",
           "--date", "2026-07-15"],
-         '2026-07-15 * "李金明" "还本付息"\n  Assets:Bank:Fund          1065.25 CNY\n'
+         '2026-07-15 * "李金明" "还本付息"\n  voucher: "记-2026-07-002"\n'
+         '  Assets:Bank:Fund          1065.25 CNY\n'
          "  Assets:Loans:L2026-001   -1000.00 CNY\n  Income:Interest:Loans      -65.25 CNY\n"),
     ]
     for args, expected in steps:
@@ -191,8 +194,8 @@ def test_a_rate_that_is_not_a_rate_is_a_usage_error(top, rate):
 
 @pytest.mark.parametrize("args, code", [
     (["repay", "--loan", "L2025-003", "--principal", "2500", "--date", "2026-08-01"], "FL307"),
-    (["relief", "--member", "M0099", "--account", "Visits", "--amount", "100",
-      "--date", "2026-07-01"], "FL401"),
+    (["relief", "--member", "M0007", "--account", "Visits", "--amount", "100",
+      "--date", "2026-07-01"], "FL401"),  # registered, but the review ran out on 2026-01-06
     (["loan", "--application", "A2025-003", "--loan", "L2025-009", "--amount", "9000",
       "--guarantor", "x", "--date", "2025-06-06"], "FL301"),
 ])
@@ -395,7 +398,95 @@ def test_without_the_plugin_line_the_fund_rules_still_guard_the_entry(tmp_path):
     top = tmp_path / "main.beancount"
     top.write_text(EXAMPLE.read_text(encoding="utf-8").replace('plugin "fundledger.plugin"', ""),
                    encoding="utf-8")
-    result = run("relief", top, "--member", "M0099", "--account", "Visits", "--amount", "100",
+    result = run("relief", top, "--member", "M0007", "--account", "Visits", "--amount", "100",
                  "--date", "2026-07-01")
     assert result.exit_code == 1 and "FL401" in result.stderr
     assert not (tmp_path / "2026.beancount").exists()
+
+
+# ---------------------------------------------------------------- add open, add follow-up
+
+def test_open_goes_to_the_file_holding_the_other_opens(tmp_path):
+    top = tmp_path / "main.beancount"
+    top.write_text('option "operating_currency" "CNY"\nplugin "fundledger.plugin"\n'
+                   'include "accounts.beancount"\n', encoding="utf-8")
+    accounts = tmp_path / "accounts.beancount"
+    accounts.write_text("2025-01-01 open Assets:Bank:Fund CNY\n  name: \"专户\"\n"
+                        "2025-01-01 open Income:Donations:Members CNY\n", encoding="utf-8")
+    result = ok(run("open", top, "--account", "Income:Donations:Society", "--name", "社会捐款",
+                    "--pool", "spendable", "--date", "2026-01-01"))
+    assert accounts.read_text(encoding="utf-8").endswith(
+        '\n2026-01-01 open Income:Donations:Society CNY\n  name: "社会捐款"\n  pool: "spendable"\n')
+    assert str(accounts) in result.stderr and not (tmp_path / "2026.beancount").exists()
+    assert fundledger.load(top).state.accounts["Income:Donations:Society"].pool == "spendable"
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--account", "Expenses:Office", "--name", "办公费"], "FL102"),
+    (["--account", "Income:捐款", "--name", "捐款"], "不合规"),
+    (["--account", "income:Gifts", "--name", "捐款"], "不合规"),
+    (["--account", "Assets:Bank:Fund", "--name", "专户"], "已开立"),
+    (["--account", "Expenses:Relief:Medical", "--name", "医疗", "--pool", "spendable"], "pool"),
+    (["--account", "Expenses:Relief:Medical"], "--name"),
+])
+def test_open_refuses_what_the_fund_cannot_have(top, args, words):
+    before = files_of(top.parent)
+    result = run("open", top, *args)
+    assert result.exit_code == 2, result.output
+    assert words in result.output
+    assert files_of(top.parent) == before
+
+
+def test_follow_up_is_written_with_its_contact(top):
+    result = ok(run("follow-up", top, "--member", "M0007", "--contact", "支部书记",
+                    "--note", "电话回访，生产正常", "--date", "2025-09-01"))
+    expected = ('2025-09-01 custom "follow-up" "M0007"\n  contact: "支部书记"\n'
+                '  note: "电话回访，生产正常"\n')
+    assert expected in result.stdout
+    assert fundledger.load(top).errors == []
+    missing = run("follow-up", top, "--member", "M0007", "--date", "2025-09-01")
+    assert missing.exit_code == 2 and "--contact" in missing.output
+
+
+# ---------------------------------------------------------------- voucher numbers
+
+def _with_vouchers(top: Path, *numbers: str) -> None:
+    with top.open("a", encoding="utf-8") as out:
+        for i, number in enumerate(numbers):
+            out.write(f'\n2026-03-0{i + 1} * "某" "捐款"\n  voucher: "{number}"\n'
+                      "  Assets:Bank:Fund 1.00 CNY\n  Income:Donations:Members\n")
+
+
+def test_each_transaction_gets_the_months_next_voucher(top):
+    _with_vouchers(top, "记-2026-03-007", "记-2026-03-002", "记-2026-04-030", "收-2026-03-050")
+    result = ok(run("donation", top, "--amount", "5", "--donor", "王", "--date", "2026-03-20",
+                    "--attachments", "2", "--file", top))
+    assert '  voucher: "记-2026-03-008"\n  attachments: 2\n  donor: "王"\n' in result.stdout
+    result = ok(run("donation", top, "--amount", "6", "--donor", "王", "--date", "2026-03-21",
+                    "--file", top))
+    assert '  voucher: "记-2026-03-009"\n  donor: "王"\n' in result.stdout  # no attachments line
+    result = ok(run("relief", top, "--member", "M0007", "--account", "Visits", "--amount", "1",
+                    "--date", "2025-05-01", "--dry-run"))
+    assert '  voucher: "记-2025-05-001"\n' in result.stdout
+    assert fundledger.load(top).errors == []
+
+
+def test_a_voucher_given_is_used_and_one_already_used_is_refused(top):
+    _with_vouchers(top, "记-2026-03-001")
+    result = ok(run("donation", top, "--amount", "5", "--donor", "王", "--date", "2026-03-20",
+                    "--voucher", "记-2026-03-100", "--dry-run"))
+    assert '  voucher: "记-2026-03-100"\n' in result.stdout
+    before = files_of(top.parent)
+    again = run("donation", top, "--amount", "5", "--donor", "王", "--date", "2026-03-20",
+                "--voucher", "记-2026-03-001")
+    assert again.exit_code == 2 and "FL107" in again.output and "已用于" in again.output
+    assert files_of(top.parent) == before
+
+
+def test_directives_that_are_not_transactions_have_no_voucher(top):
+    result = run("review", top, "--member", "M0007", "--tier", "general", "--voucher", "记-1")
+    assert result.exit_code == 2  # no such option
+    loan = run("loan", top, "--application", "A2025-003", "--loan", "L2025-004", "--amount",
+               "100", "--guarantor", "x", "--date", "2025-06-06", "--dry-run")  # FL206, FL305
+    assert "open Assets:Loans:L2025-004 CNY\n\n2025-06-06 *" in loan.stdout
+    assert loan.stdout.count("voucher:") == 1  # the disbursement, not the open

@@ -14,12 +14,14 @@ import re
 import shutil
 import tempfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from beancount import loader
 
+from ..explain import Explanation, explain_all
+from ..twice import Pair, entered_twice
 from .format import EntryError
 
 _CODE = re.compile(r"^(FL\d{3})\b")
@@ -28,26 +30,43 @@ _SKIP = re.compile(r"(\.picklecache$|^\.fundledger\.lock$|\.fundledger-tmp$)")
 
 @dataclass(frozen=True)
 class Found:
-    """An error as ``fundledger check`` prints it."""
+    """An error as ``fundledger check`` prints it.
+
+    Compared on the original message: the explanation's hints (the closest accounts) may
+    change when the new entries open an account, which must not make an old error new."""
 
     code: str
     filename: str
     lineno: int
     message: str
+    explained: str = field(default="", compare=False)  # ``explain``'s line, in Chinese
 
     def __str__(self) -> str:
         return f"{self.filename}:{self.lineno}: {self.message}"
 
+    @property
+    def shown(self) -> str:
+        """The line a clerk reads: the explanation where there is one."""
+        return self.explained or str(self)
 
-def found(error: Any, rename: Any = None) -> Found:
+
+def found(error: Any, rename: Any = None, said: Explanation | None = None) -> Found:
     source = error.source or {}
     filename = str(source.get("filename", "<unknown>"))
     message = str(error.message)
+    explained = said.line("zh") if said is not None else ""
     if rename is not None:
-        filename, message = rename(filename), rename(message)
+        filename, message, explained = rename(filename), rename(message), rename(explained)
     match = _CODE.match(message)
     code = match[1] if match else type(error).__name__
-    return Found(code, filename, int(source.get("lineno") or 0), message)
+    return Found(code, filename, int(source.get("lineno") or 0), message, explained)
+
+
+def found_all(errors: list[Any], entries: list[Any], options: dict[str, Any],
+              rename: Any = None) -> list[Found]:
+    """Every error as ``found``, explained while the files it points at can still be read."""
+    return [found(error, rename, said)
+            for error, said in zip(errors, explain_all(errors, entries, options), strict=True)]
 
 
 def new_errors(before: list[Found], after: list[Found]) -> list[Found]:
@@ -112,8 +131,9 @@ class Mirror:
 
 
 def load_mirrored(top: Path, contents: dict[Path, bytes], must_read: list[Path]
-                  ) -> tuple[list[Any], list[Found], dict[str, Any]]:
-    """Load the ledger whose files hold ``contents``; errors named by their real paths.
+                  ) -> tuple[list[Any], list[Found], dict[str, Any], list[Pair]]:
+    """Load the ledger whose files hold ``contents``; errors named by their real paths,
+    explained (``explain``), and the transactions that look entered twice (``twice``).
 
     ``must_read`` are the changed files: if the ledger reaches them by an absolute path, the
     copy would read the real ones and the check would prove nothing, so that is refused.
@@ -135,4 +155,6 @@ def load_mirrored(top: Path, contents: dict[Path, bytes], must_read: list[Path]
         if not any(name == PLUGIN for name, _ in options.get("plugin", [])):
             # Not declared: check the fund rules all the same, as ``fundledger.load`` does.
             errors = [*errors, *check(build_state(entries, currency_of(options)))]
-        return entries, [found(e, mirror.rename) for e in errors], options
+        # explained here: the mirror's files, which the hints quote, are gone after it
+        return (entries, found_all(errors, entries, options, mirror.rename), options,
+                [pair.renamed(mirror.rename) for pair in entered_twice(entries)])

@@ -1,8 +1,11 @@
 """The entries finance staff add most, each built from a few typed values and the loaded fund.
 
 Each builder takes the fund as it is (for the currency, the cash account, names and IDs)
-and returns the drafts to write. What the fund rules decide — eligibility, approvals, caps,
-balances — is not judged here: the whole ledger is checked with the entry in it.
+and returns the drafts to write. Every account, member, application and loan the clerk names
+must be one the ledger has (``known_*``): a typo is refused with the closest names before
+the ledger is checked, so no fund error that only follows from it is shown. What the fund
+rules decide — eligibility, approvals, caps, balances — is not judged here: the whole ledger
+is checked with the entry in it. Voucher numbers: ``vouchers.numbered``.
 """
 
 from __future__ import annotations
@@ -10,9 +13,10 @@ from __future__ import annotations
 import datetime
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 from ..accounts import Role, is_id, role_of
+from ..explain_patterns import close_to
 from ..fund import Fund
 from ..state import add_months
 from .format import (
@@ -25,6 +29,7 @@ from .format import (
     parse_rate,
     transaction,
 )
+from .layout import ACCOUNTS
 from .writer import Draft
 
 Date = datetime.date
@@ -68,9 +73,65 @@ def open_accounts(fund: Fund, day: Date, role: Role, prefix: str = "") -> list[s
     return sorted(out)
 
 
+# ---------------------------------------------------------------- what the clerk names
+
+def _unknown(what_zh: str, what_en: str, name: str, near: list[str], listed: str = "") -> NoReturn:
+    """Refuse a name the ledger does not have, with the closest it has (or ``listed``)."""
+    zh = f"；您是否要写 {' 或 '.join(near)}？" if near else (f"；{listed}" if listed else "")
+    en = f"; did you mean {' or '.join(near)}?" if near else ""
+    raise EntryError(f"没有{what_zh} {name}{zh} (no {what_en} {name}{en})")
+
+
+def opened_accounts(fund: Fund) -> list[str]:
+    """Every account the ledger opens (whenever, and closed or not)."""
+    return sorted(name for name, info in fund.state.accounts.items() if info.open_entry is not None)
+
+
+def known_account(fund: Fund, account: str, role: Role | None = None) -> str:
+    """``account`` if the ledger opens it; else refused with the closest opened accounts (of
+    ``role`` first). An account opened later or closed is left to the check, which says so."""
+    opened = opened_accounts(fund)
+    if account in opened:
+        return account
+    same_role = [a for a in opened if role is None or role_of(a) is role]
+    # accounts share long prefixes (Expenses:Relief:): only a near miss is a typo, as in explain
+    near = close_to(account, same_role, 3, 0.8) or close_to(account, opened, 3, 0.8)
+    listed = f"账本开立的这类账户有 {', '.join(same_role[:8])}；" if same_role else ""
+    _unknown("账户", "account", account, near,
+             f"{listed}若是新账户，请先开户：fundledger add open 账本 --account {account} --name 中文名")
+
+
+def known_member(fund: Fund, text: str) -> str:
+    """A registered member's ID (a name given instead of the ID is answered with the ID)."""
+    text = str(text).strip()
+    if text in fund.members:
+        return text
+    by_name = sorted(mid for mid, m in fund.members.items() if m.name == text)
+    if by_name:
+        raise EntryError(f"请写成员编号而不是姓名：{text} 的编号是 {' 或 '.join(by_name)}，未写入 "
+                         f"(give the member's ID, not the name: {' or '.join(by_name)})")
+    _unknown("成员", "member", _id(text, "成员"), close_to(text, fund.members))
+
+
+def known_application(fund: Fund, text: str) -> str:
+    app_id = _id(str(text).strip(), "申请")
+    if app_id not in fund.applications:
+        _unknown("申请", "application", app_id, close_to(app_id, fund.applications))
+    return app_id
+
+
+def known_loan(fund: Fund, text: str) -> str:
+    """A loan the ledger has: disbursed, or its account opened."""
+    loan_id = _id(str(text).strip(), "借款")
+    if loan_id not in fund.loans:
+        _unknown("借款", "loan", loan_id, close_to(loan_id, fund.loans))
+    return loan_id
+
+
 def cash_account(fund: Fund, given: str | None, day: Date) -> str:
     """``--cash``, else the ledger's only cash account open that day."""
     if given:
+        given = known_account(fund, given.strip(), Role.CASH)
         if role_of(given) is not Role.CASH:
             raise EntryError(f"{given} 不是现金账户（Assets:Bank:* 或 Assets:Cash:*） "
                              f"({given} is not a cash account)")
@@ -86,6 +147,7 @@ def cash_account(fund: Fund, given: str | None, day: Date) -> str:
 
 def pick_account(fund: Fund, given: str | None, day: Date, role: Role, prefix: str, what: str) -> str:
     if given:
+        given = known_account(fund, given.strip(), role)
         if role_of(given) is not role:
             raise EntryError(f"{given} 不是{what}账户 ({given} is not a {role.value} account)")
         return given
@@ -158,7 +220,8 @@ def review(fund: Fund, *, date: Any = None, member_id: str, tier: str) -> list[D
     """年度审核."""
     if tier not in TIERS:
         raise EntryError(f"审核等级应为 {'/'.join(TIERS)} 之一 (tier must be one of {', '.join(TIERS)})")
-    return [Draft(custom(day_or_today(date), "review", _id(member_id, "成员"), tier), "members")]
+    return [Draft(custom(day_or_today(date), "review", known_member(fund, member_id), tier),
+                  "members")]
 
 
 def apply(fund: Fund, *, date: Any = None, id_: str | None = None, member_id: str, kind: str,
@@ -168,7 +231,7 @@ def apply(fund: Fund, *, date: Any = None, id_: str | None = None, member_id: st
     if kind not in ("loan", "relief"):
         raise EntryError('申请类别应为 "loan" 或 "relief" (kind must be loan or relief)')
     app_id = _id(id_, "申请") if id_ else _next_id(fund.applications, f"A{day.year}-", 3)
-    entry = custom(day, "apply", app_id, _id(member_id, "成员"), kind,
+    entry = custom(day, "apply", app_id, known_member(fund, member_id), kind,
                    amount(parse_amount(amount_, cur), cur), meta=[("purpose", purpose)])
     return [Draft(entry, "loans" if kind == "loan" else "relief")]
 
@@ -180,7 +243,7 @@ def _group_of_application(fund: Fund, app_id: str) -> str:
 
 def step(fund: Fund, *, date: Any = None, application: str, name: str) -> list[Draft]:
     """A workflow step (支部初审 branch-review, 公示 publicity, 实地考核 inspect…) or ``reject``."""
-    app_id = _id(application, "申请")
+    app_id = known_application(fund, application)
     known = sorted(fund.state.step_names | {"reject"})
     if name == "approve":
         raise EntryError("审批请用 fundledger add approve（要写金额、机构和纪要） "
@@ -195,7 +258,7 @@ def approve(fund: Fund, *, date: Any = None, application: str, amount_: str, bod
             minutes: str) -> list[Draft]:
     """集体研究审批."""
     day, cur = day_or_today(date), fund.currency
-    app_id = _id(application, "申请")
+    app_id = known_application(fund, application)
     entry = custom(day, "approve", app_id, amount(parse_amount(amount_, cur), cur),
                    meta=[("body", _text(body, "审批机构 body")),
                          ("minutes", _text(minutes, "会议纪要 minutes"))])
@@ -209,7 +272,7 @@ def loan(fund: Fund, *, date: Any = None, loan_id: str | None = None, applicatio
          cash: str | None = None, narration: str | None = None) -> list[Draft]:
     """借款发放: ``open Assets:Loans:ID`` and the disbursement (application, due, guarantor, rate)."""
     day, cur = day_or_today(date), fund.currency
-    app_id = _id(application, "申请")
+    app_id = known_application(fund, application)
     if loan_id is None:
         if not app_id.startswith("A"):
             raise EntryError("请用 --loan 指定借款编号 (give the loan ID with --loan)")
@@ -241,10 +304,12 @@ def repay(fund: Fund, *, date: Any = None, loan_id: str, principal: str,
           close: bool = False) -> list[Draft]:
     """还本付息: cash up, the loan down, interest to ``Income:Interest:Loans``."""
     day, cur = day_or_today(date), fund.currency
-    loan_id = _id(loan_id, "借款")
+    loan_id = known_loan(fund, loan_id)
     account = f"Assets:Loans:{loan_id}"
     paid = parse_amount(principal, cur)
     earned = parse_amount(interest, cur, allow_zero=True) if interest is not None else Decimal(0)
+    if earned:
+        interest_account = known_account(fund, interest_account, Role.SOURCE)
     if role_of(interest_account) is not Role.SOURCE:
         raise EntryError(f"{interest_account} 不是收入账户 (not a source account)")
     record = fund.loans.get(loan_id)
@@ -267,11 +332,13 @@ def relief(fund: Fund, *, date: Any = None, member_id: str, account: str, amount
            cash: str | None = None, narration: str | None = None) -> list[Draft]:
     """无偿救济: a relief account up for one member, cash down."""
     day, cur = day_or_today(date), fund.currency
+    account = account.strip()
     if ":" not in account:  # "Medical" -> "Expenses:Relief:Medical"
         account = f"Expenses:Relief:{account}"
     if role_of(account) is not Role.RELIEF:
         raise EntryError(f"{account} 不是救济账户（Expenses:Relief:*） ({account} is not a relief account)")
-    mid = _id(member_id, "成员")
+    account = known_account(fund, account, Role.RELIEF)
+    mid = known_member(fund, member_id)
     if months is not None and months < 1:
         raise EntryError("--months 应为正整数 (months must be positive)")
     kind = account.split(":")[2]
@@ -279,9 +346,63 @@ def relief(fund: Fund, *, date: Any = None, member_id: str, account: str, amount
         day, _member_name(fund, mid), narration or _label(fund, account, kind), [],
         [Posting(account, parse_amount(amount_, cur), cur, [
             ("member", mid),
-            ("application", _id(application, "申请") if application else None),
+            ("application", known_application(fund, application) if application else None),
             ("months", Decimal(months) if months is not None else None),
             ("child", child)]),
          Posting(cash_account(fund, cash, day))])
     group = {"Visits": "visits", "Subsidy": "subsidies"}.get(kind, "relief")
     return [Draft(entry, group)]
+
+
+# ---------------------------------------------------------------- accounts and follow-ups
+
+ACCOUNT_NAME = re.compile(r"^[A-Z][A-Za-z]*(?::[A-Z0-9][A-Za-z0-9-]*)+$")
+POOLS = ("principal", "spendable")
+ROLES_ZH = ("Assets:Bank:*、Assets:Cash:*（现金）、Assets:Loans:编号（借款）、Income:*、Equity:Opening*"
+            "（来源）、Expenses:Relief:*（救济）、Expenses:Losses（核销）、Expenses:Fees（手续费）")
+
+
+def open_account(fund: Fund, *, date: Any = None, account: str, name: str | None = None,
+                 pool: str | None = None) -> list[Draft]:
+    """开户: ``open ACCOUNT CUR`` with its Chinese ``name:`` (and ``pool:`` for a source).
+
+    Refused before the check: a name beancount cannot read (components are ASCII and start
+    with an uppercase letter or digit), an account outside the fund's roles (FL102), one the
+    ledger already opened, ``pool:`` on an account that is no source, and a missing ``name:``
+    (reports and the notice show it) except on a loan account, whose name is personal data."""
+    day = day_or_today(date)
+    account = str(account).strip()
+    if not ACCOUNT_NAME.match(account):
+        raise EntryError(f"账户名 {account} 不合规：用英文冒号分段，每段以大写英文字母或数字开头，只含英文"
+                         f"字母、数字和 -；中文名写在 --name (an account is ASCII components "
+                         f"starting with an uppercase letter or digit, e.g. Income:Donations:Society)")
+    role = role_of(account)
+    if role is None:
+        raise EntryError(f"FL102 {account} 不属于基金的任何用途（专款专用）；基金的账户是 {ROLES_ZH} "
+                         f"({account} is outside the fund's roles, SPEC §1)")
+    info = fund.state.accounts.get(account)
+    if info is not None and info.open_entry is not None:
+        meta = info.open_entry.meta or {}
+        raise EntryError(f"账户 {account} 已开立（{meta.get('filename')}:{meta.get('lineno')}，"
+                         f"{info.open_entry.date}） ({account} is already opened)")
+    if pool is not None:
+        if pool not in POOLS:
+            raise EntryError('pool 应为 "principal"（本金）或 "spendable"（可支用） '
+                             "(pool is principal or spendable)")
+        if role is not Role.SOURCE:
+            raise EntryError(f"只有来源账户（Income:*、Equity:Opening*）有 pool，{account} 不是 "
+                             f"(only a source account has a pool)")
+    if role is not Role.LOAN:
+        name = _text(name, "账户中文名 --name")
+    entry = Entry(day, f"open {account} {fund.currency}",
+                  [("name", name.strip() if name else None), ("pool", pool)])
+    return [Draft(entry, ACCOUNTS)]
+
+
+def follow_up(fund: Fund, *, date: Any = None, member_id: str, contact: str,
+              note: str | None = None) -> list[Draft]:
+    """跟踪联系/回访 (SPEC v1.1 §2): ``custom "follow-up" "M-ID"`` with ``contact:``, ``note:``."""
+    entry = custom(day_or_today(date), "follow-up", known_member(fund, member_id),
+                   meta=[("contact", _text(contact, "跟踪联系人 --contact")),
+                         ("note", note.strip() if note and note.strip() else None)])
+    return [Draft(entry, "members")]

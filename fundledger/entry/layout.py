@@ -12,6 +12,10 @@
    entry's year put in its place; in a layout of one file per group, the group's file;
 4. else ``YEAR.beancount`` next to the top-level file.
 
+An ``open`` of an account (group ``accounts``, ``add open``) is no entry of a year: it goes
+to ``--file``, else to the file that holds most of the ledger's other opens (loan accounts
+aside, which open beside their loans), else to the top-level file (``accounts_file``).
+
 A file that does not exist yet is created and ``include``d at the end of the top-level file.
 """
 
@@ -19,7 +23,11 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from pathlib import Path
+from typing import Any
+
+from beancount.core import data
 
 from .format import EntryError
 
@@ -38,6 +46,20 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "bank": ("bank", "treasury", "funding"),
 }
 KNOWN_STEMS = frozenset(stem for stems in GROUPS.values() for stem in stems)
+ACCOUNTS = "accounts"  # the group of ``open`` directives: see accounts_file
+
+
+def accounts_file(top: Path, files: list[Path], entries: list[Any]) -> Path:
+    """The ledger file holding most ``open`` directives of accounts other than loans (the
+    first such file on a tie), else the top-level file."""
+    ledger = {Path(os.path.normpath(p.absolute())) for p in files}
+    counts: Counter[Path] = Counter()
+    for entry in entries:
+        if isinstance(entry, data.Open) and not entry.account.startswith("Assets:Loans:"):
+            path = Path(os.path.normpath(str((entry.meta or {}).get("filename", ""))))
+            if path in ledger:
+                counts[path] += 1
+    return counts.most_common(1)[0][0] if counts else top.absolute()
 
 
 def target_file(top: Path, files: list[Path], top_text: str, year: int, group: str,

@@ -22,14 +22,16 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
 
 from ..fund import Fund, load
 from ..includes import includes_in
-from .check import Found, found, load_mirrored, new_errors
+from ..twice import Pair, entered_twice
+from .check import Found, found_all, load_mirrored, new_errors
 from .format import AMOUNT_COLUMN, Entry, EntryError, amount_column
-from .layout import target_file
+from .layout import ACCOUNTS, accounts_file, target_file
 
 LOCK_NAME = ".fundledger.lock"
 TMP_SUFFIX = ".fundledger-tmp"
@@ -68,6 +70,8 @@ class Outcome:
     new_errors: list[Found] = field(default_factory=list)  # non-empty: refused, nothing written
     old_errors: list[Found] = field(default_factory=list)  # errors the ledger already had
     warnings: list[str] = field(default_factory=list)
+    twice: list[Pair] = field(default_factory=list)  # new entries that repeat existing ones
+    twice_refused: bool = False  # not written for ``twice`` (``allow_twice`` not given)
     written: bool = False
     attempts: int = 0
     seconds: float = 0.0
@@ -330,7 +334,10 @@ def _plan(fund: Fund, top: Path, drafts: list[Draft], explicit: Path | None) -> 
     top_text = (snapshot.get(top) or b"").decode("utf-8", "replace")
     by_file: dict[Path, list[Entry]] = {}
     for draft in drafts:
-        path = target_file(top, files, top_text, draft.entry.date.year, draft.group, explicit)
+        if draft.group == ACCOUNTS and explicit is None:
+            path = accounts_file(top, files, fund.entries)
+        else:
+            path = target_file(top, files, top_text, draft.entry.date.year, draft.group, explicit)
         by_file.setdefault(path, []).append(draft.entry)
     creates, includes, appends = [], [], {}
     habit = amount_column(d.decode("utf-8", "replace") for d in snapshot.values() if d)
@@ -371,9 +378,18 @@ def _apply(plan: _Plan, top: Path, outcome: Outcome) -> None:
             outcome.lines[path] = len(data.decode("utf-8").splitlines()) - len(text.splitlines()) + 1
 
 
+def _places(entries: list[Any]) -> set[tuple[str, int]]:
+    return {(str(e.meta.get("filename")), int(e.meta.get("lineno") or 0))
+            for e in entries if e.meta}
+
+
 def write_entries(top: str | Path, build: Callable[[Fund], list[Draft]],
-                  explicit: str | Path | None = None, dry_run: bool = False) -> Outcome:
+                  explicit: str | Path | None = None, dry_run: bool = False,
+                  allow_twice: bool = False) -> Outcome:
     """Load, build, check and (unless ``dry_run`` or refused) append; see the module doc.
+
+    A new transaction that looks like an existing one entered again (``twice``) is in
+    ``Outcome.twice``; unless ``allow_twice`` it is not written (``twice_refused``).
 
     Raises ``EntryError`` (bad input), ``Conflict`` (changed under us ``ATTEMPTS`` times),
     ``Busy`` (lock timeout), ``LedgerNotFound``/``OSError``.
@@ -397,20 +413,25 @@ def write_entries(top: str | Path, build: Callable[[Fund], list[Draft]],
                 for folder in {real_path(p).parent for p in (top, *plan.appends)}:
                     _clean_stale(folder)
             outcome.texts = dict(plan.appends)
-            before = [found(e) for e in fund.errors]
+            before = found_all(fund.errors, fund.entries, fund.options)
             outcome.old_errors = before
             final = plan.final(top)
             changed = [p for p, d in final.items() if plan.snapshot.get(p) != d]
-            _, after, _ = load_mirrored(top, final, changed)
+            _, after, _, twice = load_mirrored(top, final, changed)
+            # entries are only appended: a pair whose places the ledger had already is old
+            had = {pair.places for pair in entered_twice(fund.entries)}
+            outcome.twice = [pair.new_second(_places(fund.entries)) for pair in twice
+                             if pair.places not in had]
             fresh = new_errors(before, after)
             if fresh:
                 # Perhaps the copy differs from the real folders, or a file changed since the
                 # load: compare with the copy of the ledger as it stands.
-                _, before, _ = load_mirrored(
+                _, before, _, _ = load_mirrored(
                     top, {p: d for p, d in plan.snapshot.items() if d is not None}, [])
                 fresh = new_errors(before, after)
             outcome.new_errors = fresh
-            if fresh or dry_run:
+            outcome.twice_refused = bool(outcome.twice) and not allow_twice
+            if fresh or dry_run or outcome.twice_refused:
                 break
             try:
                 _apply(plan, top, outcome)
