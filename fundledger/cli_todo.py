@@ -177,8 +177,8 @@ def _write(data: str | bytes, output: str | None) -> None:
         except OSError as exc:
             raise InputError(f"无法写入 {output}: {exc} (cannot write)") from None
     elif isinstance(data, bytes):
-        stream = click.get_binary_stream("stdout")
-        if stream.isatty():
+        stream = sys.stdout.buffer
+        if sys.stdout.isatty():
             raise InputError("xlsx 是二进制文件，请用 -o 文件名 或重定向到文件 "
                              "(xlsx is binary: give -o FILE or redirect the output)")
         stream.write(data)

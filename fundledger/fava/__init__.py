@@ -2,10 +2,10 @@
 
     2023-01-01 custom "fava-extension" "fundledger.fava"
 
-adds 帮扶基金 to Fava's sidebar: fund position, loan book, member register, applications and
-the annual notice, read-only, names masked, in Chinese when Fava's language is Chinese. The
-pages read one ``FundState`` built from the entries Fava already loaded (once per load) and
-format what ``fundledger.reports`` and ``fundledger.notice`` compute; nothing is reloaded.
+adds 帮扶基金 to Fava's sidebar: the to-do list (待办, the first page), fund position, loan
+book, member register, applications and the annual notice, read-only, names masked, in
+Chinese when Fava's language is Chinese. The pages read one ``FundState`` built from the
+entries Fava already loaded (once per load) and format what ``fundledger.reports`` and ``fundledger.notice`` compute; nothing is reloaded.
 
 This module defines exactly one ``FavaExtensionBase`` subclass: Fava registers every such
 class it finds here.
@@ -23,6 +23,8 @@ from typing import Any
 import jinja2
 from fava.ext import FavaExtensionBase, extension_endpoint
 
+from ..cli_todo import WORDS as TODO_WORDS
+from ..cli_todo import grouped, kind_words, todo_rows
 from ..fund import Fund
 from ..i18n import Words
 from ..money import fmt
@@ -32,7 +34,9 @@ from ..values import as_date
 from . import pages
 
 Date = datetime.date
-PAGES = ("position", "loans", "members", "applications", "notice")
+# the to-do list first: the page a supervisory group member opens on
+PAGES = ("todo", "position", "loans", "members", "applications", "notice")
+TODO_WINDOWS = (0, 30, 90)
 FORMATS = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
            "json": "application/json; charset=utf-8"}
 
@@ -173,8 +177,8 @@ class View:
         self.ext = ext
         self.args = args
         self.lang = page_language()
-        self.t = Words(self.lang)
-        self.page = args.get("page") if args.get("page") in PAGES else "position"
+        self.t = _Words(self.lang)
+        self.page = args.get("page") if args.get("page") in PAGES else "todo"
         self.problems: list[str] = []  # what was asked for and could not be shown, in words
         self.today = Date.today()
         self.explicit_as_of = as_date(args.get("as_of"))
@@ -187,6 +191,7 @@ class View:
         year = args.get("year")
         if year and year != "all" and _year(year) is None:
             self.problems.append(self.t("fv_bad_year", value=year))
+        self.within = self._todo_within()
         self.state = ext.state
 
     def _clamped(self, day: Date) -> Date:
@@ -288,6 +293,42 @@ class View:
             "loans_outstanding": t("loans_outstanding"), "principal": t("principal"),
             "spendable": t("fv_spendable_short")})
 
+    # the to-do list (待办): FundView.todo, rows as the command line's table shows them
+    def todo_within(self) -> int:
+        return self.within
+
+    def _todo_within(self) -> int:
+        asked = self.args.get("within")
+        try:
+            within = int(asked) if asked else 30
+        except ValueError:
+            within = -1
+        if not 0 <= within <= 3660:
+            self.problems.append(self.t("todo_bad_within", value=asked))
+            return 30
+        return within
+
+    @cached_property
+    def todo_groups(self) -> list[tuple[str, list[dict[str, Any]]]]:
+        items = self.ext.fund.view.todo(self.as_of, self.todo_within())
+        return grouped(todo_rows(self.state, items, self.as_of))
+
+    def todo_kind(self, kind: str) -> tuple[str, str, str]:
+        """A kind's heading, its date's name and its days' name."""
+        return kind_words(kind, self.lang)
+
+    def todo_count(self) -> int:
+        """The open items of the list (the default 30 days ahead), for the position page."""
+        return len(self.ext.fund.view.todo(self.as_of, 30))
+
+    def todo_link(self, row: dict[str, Any]) -> str:
+        """Where an item is seen to: the loan's account, the member's register, the application."""
+        if row["kind"].startswith("loan-"):
+            return self.account("Assets:Loans:" + row["id"])
+        if row["kind"] == "publicity-ends":
+            return self.link("applications", app=row["id"])
+        return self.link("members", member=row["id"])
+
     @cached_property
     def loans(self) -> pages.LoanPage:
         return pages.loan_page(self.state, self.as_of)
@@ -382,6 +423,25 @@ class View:
 
     def notice_edition(self) -> str:
         return "internal" if self.args.get("edition") == "internal" else "public"
+
+
+class _Words(Words):
+    """Fava's words, and the to-do list's (``cli_todo.WORDS``, keys ``todo_*``)."""
+
+    _OWN = {"fv_nav_todo": ("待办", "To do"),
+            "todo_bad_within": ("天数 {value} 无效，按 30 天显示",
+                                "{value} is not a number of days: 30 days shown"),
+            "todo_within_label": ("未来天数", "Days ahead"),
+            "todo_follow_ups": ("跟踪回访", "Follow-ups"),
+            "todo_open": ("待办事项 {n} 项（未来 30 天）", "{n} things to do (next 30 days)"),
+            **{"todo_" + k: v for k, v in TODO_WORDS.items()}}
+
+    def __call__(self, key: str, **kw: object) -> str:
+        pair = self._OWN.get(key)
+        if pair is None:
+            return super().__call__(key, **kw)
+        text = pair[self.i]
+        return text.format(**kw) if kw else text
 
 
 def _words() -> dict[str, tuple[str, str]]:

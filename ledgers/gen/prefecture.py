@@ -2,11 +2,15 @@
 
 No public money (`fiscal-allowed` FALSE): three one-day-pay drives (a donation per work unit)
 and party dues; 35 persons or households helped in three rounds with the four kinds of aid,
-medical aid and an interest subsidy, each application verified a second time; 刁志勇 leaves
-after relatives help him, three applications are refused and two are still open at the end.
+medical aid and an interest subsidy, each application verified a second time; every
+beneficiary's tracking contact (跟踪联系人) visits after each payment and then about every
+five months (回访), a few visits lapse in 2015; 刁志勇 leaves after relatives help him, three
+applications are refused and two are still open at the end.
 """
 
 from __future__ import annotations
+
+import random
 
 from .writer import App, Book, D, Member, Raw, add_months, amt, day, m, plus, quarter, rand_day, wd
 
@@ -113,6 +117,7 @@ POLICY = [
     ("review-valid-months", 12),
     ("relief-cap-year", Raw(amt(50000))),
     ("application-exempt", "Expenses:Relief:Visits"),
+    ("follow-up-months", 6),  # 跟踪联系人定期回访
 ]
 
 
@@ -303,3 +308,33 @@ def emit(b: Prefecture):
             b.fee(day(y, mo, 26), bank, "网银及短信服务费", 30)
     b.deposit_interest(dict.fromkeys(Prefecture.years, D("0.0035")), bank)
     b.year_start_balances((2014, 2015), (BANK, TERM))
+    emit_follow_ups(b)
+
+
+NOTES = ["了解资金使用情况", "家庭生活基本稳定", "病情好转，已恢复工作", "转达组织关心，听取困难和诉求",
+         "协助办理医保报销", "子女就学情况良好"]
+
+
+def emit_follow_ups(b: Prefecture):
+    """The tracking contact's follow-up visits (回访): after each payment, then about every
+    five months while helped; one beneficiary in seven is not visited after March 2015.
+    Their own random stream, so that the rest of the ledger stays as it was."""
+    rng = random.Random(20151231)
+    paid: dict = {}
+    for app, payments, _account, _meta in b.reliefs:
+        paid.setdefault(app.member.id, (app.member, []))[1].extend(d for d, _ in payments)
+    for n, (mid, (mb, days)) in enumerate(sorted(paid.items())):
+        contact = mb.contact.split("：")[-1]
+        end = min(mb.exit or b.cutoff, b.cutoff)
+        if n % 7 == 3:
+            end = min(end, day(2015, 3, 31))
+        visits = {wd(plus(d, rng.randint(20, 40))) for d in days}
+        d = min(days)
+        while True:
+            d = wd(plus(d, rng.randint(130, 160)))
+            if d > end:
+                break
+            visits.add(d)
+        for v in sorted(x for x in visits if x <= end):
+            b.custom("members", v, "follow-up", mid,
+                     meta={"contact": contact, "note": rng.choice(NOTES)})
