@@ -131,8 +131,8 @@ LOAN_COLUMNS = ("id", "member", "branch", "disbursed", "lent", "due", "outstandi
 @click.command("loans")
 @LEDGER
 @AS_OF
-@click.option("--format", "fmt_", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True)
+@click.option("--format", "fmt_", type=click.Choice(["table", "json", "csv", "xlsx"]),
+              default="table", show_default=True)
 @click.option("--status", "statuses", multiple=True,
               type=click.Choice(["current", "overdue", "repaid", "written-off"]),
               help="只列出这些状态 (only these statuses; repeatable)")
@@ -148,6 +148,10 @@ def loans_cmd(ledger: str, as_of: datetime.datetime | None, fmt_: str,
         click.echo(_json(rows))
     elif fmt_ == "csv":
         click.echo(_csv(rows), nl=False)
+    elif fmt_ == "xlsx":
+        from .workbooks import emit, loans_xlsx
+
+        emit(loans_xlsx(rows, f"{fund.title} {w('loan_book')} {w('as_of')} {day}", lang))
     else:
         table = [[r["id"], f"{r['member'] or ''} {r['member_name'] or ''}".strip(), r["branch"],
                   r["disbursed"], fmt(Decimal(r["amount"])), r["due"],
@@ -165,16 +169,24 @@ def loans_cmd(ledger: str, as_of: datetime.datetime | None, fmt_: str,
 
 @click.command("member")
 @LEDGER
-@click.argument("member_id")
+@click.argument("member_id", required=False)
 @AS_OF
-@click.option("--format", "fmt_", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+@click.option("--format", "fmt_", type=click.Choice(["table", "json", "html", "pdf", "xlsx"]),
+              default="table", show_default=True)
 @click.option("--names", is_flag=True,
               help="显示全名与申请用途等个人信息 (show full names and other personal data)")
 @LANG
+@click.option("--all", "all_", is_flag=True,
+              help="全部成员的台账（--format xlsx） (the whole register, as xlsx)")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="写入文件而不是标准输出 (write to FILE)")
 def member_cmd(ledger: str, member_id: str, as_of: datetime.datetime | None, fmt_: str,
-               names: bool, lang: str) -> None:
+               names: bool, lang: str, all_: bool = False, output: Path | None = None) -> None:
     """一名成员的台账：审核、申请、受助与还款 (one member's register)."""
+    if fmt_ in ("html", "pdf", "xlsx") or all_ or member_id is None:
+        from .register_print import member_command  # the printable register (issue 13)
+
+        sys.exit(member_command(ledger, member_id, _day(as_of), fmt_, names, lang, all_, output))
     fund, day, w = _open(ledger), _day(as_of), Words(lang)
     if member_id not in fund.members:
         raise InputError(f"账本中没有成员 {member_id} (no member {member_id} in the ledger)")

@@ -6,9 +6,7 @@ alone puts the commands together under ``main``.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import json
 import textwrap
 from typing import Any
@@ -76,15 +74,15 @@ def _json(data: Any) -> str:
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
-    """The rows as CSV, no cell a live formula (SPEC §6, ``spreadsheet.safe_cell``)."""
-    from .spreadsheet import safe_row
+    """The rows as CSV for Excel and WPS (``csvtext.csv_text``: UTF-8 with a byte-order mark,
+    CRLF, no cell a live formula, SPEC §6). The header row is the column keys, as the JSON
+    has them, so a program reads it as well as a spreadsheet; xlsx has the Chinese headers."""
+    from .csvtext import csv_text
 
-    out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(safe_row(row) for row in rows)
-    return out.getvalue()
+    if not rows:
+        return ""
+    keys = list(rows[0])
+    return csv_text(keys, [[row.get(key) for key in keys] for row in rows])
 
 
 class InputError(click.ClickException):

@@ -33,14 +33,15 @@ FORMAT = click.option("--format", "fmt_", type=click.Choice(["table", "json", "c
 @LEDGER
 @click.option("--to", "to", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="输出目录 (folder to write the tables into)")
-@click.option("--format", "fmt_", type=click.Choice(["parquet", "csv"]), default="parquet",
-              show_default=True)
+@click.option("--format", "fmt_", type=click.Choice(["parquet", "csv", "xlsx"]),
+              default="parquet", show_default=True,
+              help="xlsx：一个工作簿，每表一个工作表 (xlsx: one workbook, a sheet per table)")
 @click.option("--names", is_flag=True,
               help="包含成员等个人姓名 (include members' and other people's names)")
 @AS_OF
 def export_cmd(ledger: str, to: Path, fmt_: str, names: bool,
                as_of: datetime.datetime | None) -> None:
-    """导出一个基金的数据表 (one fund's tables as Parquet or CSV files)."""
+    """导出一个基金的数据表 (one fund's tables as Parquet or CSV files, or one xlsx workbook)."""
     from .frames import tables
 
     fund = _open(ledger)
@@ -48,7 +49,13 @@ def export_cmd(ledger: str, to: Path, fmt_: str, names: bool,
     written = []
     try:
         to.mkdir(parents=True, exist_ok=True)
-        for name, table in built.items():
+        if fmt_ == "xlsx":
+            from .workbooks import tables_xlsx
+
+            path = to / "tables.xlsx"
+            path.write_bytes(tables_xlsx(built))
+            written = [f"{path}\t{table.num_rows}\t{name}" for name, table in built.items()]
+        for name, table in built.items() if fmt_ != "xlsx" else ():
             path = to / f"{name}.{fmt_}"
             _write_file(table, path, fmt_)
             written.append(f"{path}\t{table.num_rows}")
@@ -66,11 +73,16 @@ def _write_file(table: Any, path: Path, fmt_: str) -> None:
 
         pq.write_table(table, path)
     else:
+        import pyarrow as pa
         import pyarrow.csv as pcsv
 
+        from .csvtext import BOM
         from .spreadsheet import safe_columns
 
-        pcsv.write_csv(safe_columns(table), path, pcsv.WriteOptions(quoting_style="needed"))
+        out = pa.BufferOutputStream()
+        pcsv.write_csv(safe_columns(table), out, pcsv.WriteOptions(quoting_style="needed"))
+        # UTF-8 with a byte-order mark, as Excel and WPS want it (SPEC §6)
+        path.write_bytes(BOM.encode("utf-8") + out.getvalue().to_pybytes())
 
 
 # ---------------------------------------------------------------- consolidate

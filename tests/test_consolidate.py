@@ -104,7 +104,7 @@ def test_table_and_csv_formats(dataset):
     table = _query(dataset, "--fund", "west")
     assert "借出未还" in table and "east" not in table
     lines = _query(dataset, "--format", "csv", "--fund", "east", "--year", "2016").splitlines()
-    assert lines[0].startswith("fund,year,as_of,raised,used")
+    assert lines[0].startswith("\ufefffund,year,as_of,raised,used")  # BOM first (SPEC §6)
     assert lines[1].startswith("east,2016,2016-12-31,")
 
 

@@ -54,13 +54,13 @@ def test_parquet_round_trip_is_exact(ledger, fund, tmp_path):
 def test_csv_holds_exact_decimal_strings(ledger, fund, tmp_path):
     result = _export(ledger, tmp_path, "--format", "csv")
     assert result.exit_code == 0, result.output
-    with open(tmp_path / "positions.csv", encoding="utf-8", newline="") as f:
+    with open(tmp_path / "positions.csv", encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     last = rows[-1]
     pos = fund.position(D(2017, 12, 31))
     assert (last["year"], last["as_of"]) == ("2017", "2017-12-31")
     assert Decimal(last["cash"]) == pos.cash and Decimal(last["spendable"]) == pos.spendable
-    with open(tmp_path / "relief.csv", encoding="utf-8", newline="") as f:
+    with open(tmp_path / "relief.csv", encoding="utf-8-sig", newline="") as f:
         relief = list(csv.DictReader(f))
     assert all(r["amount"].endswith((".00", "0")) and "." in r["amount"] for r in relief)
     assert {r["account_name"] for r in relief} >= {"走访慰问", "医疗救助"}
