@@ -341,15 +341,27 @@ class Document:
         pdf.ln(self.line * 0.5)
 
     def _widths(self, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[float]:
-        """Column widths in proportion to each column's widest cell (headers may wrap)."""
+        """Column widths in mm, in proportion to each column's widest cell (headers may wrap),
+        summing to the text width. When the cells do not all fit, no column is squeezed below
+        two characters and the padding (a narrower cell cannot hold a character: fpdf2 would
+        wrap it for ever); the room left is shared by the columns that need more, in
+        proportion to how much more."""
         pdf = self.pdf
-        widths = []
+        natural = []
         for i, header in enumerate(headers):
             cells = [pdf.get_string_width(cell_text(r[i])) for r in rows if i < len(r)]
             # a header wraps onto two lines rather than widen a narrow column much
             head = pdf.get_string_width(str(header)) / 2
-            widths.append(max([head, *cells]) + 3)
-        return widths
+            natural.append(max([head, *cells]) + 3)
+        total = pdf.epw
+        if sum(natural) <= total:
+            return [w * total / sum(natural) for w in natural]
+        floor = min(pdf.get_string_width("中中") + 3, total / len(natural))
+        floors = [min(w, floor) for w in natural]
+        excess = [w - f for w, f in zip(natural, floors, strict=True)]
+        room = total - sum(floors)
+        return [f + (e * room / sum(excess) if sum(excess) else 0)
+                for f, e in zip(floors, excess, strict=True)]
 
     # -- drawing, for boxed forms such as vouchers -------------------------------------------
     @_drawn

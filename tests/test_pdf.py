@@ -168,3 +168,21 @@ def test_page_one_renders_to_png(make, artifacts, tmp_path):
     png = stem.with_suffix(".png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert png.stat().st_size > 10_000  # text drawn, not a blank page
+
+
+def test_a_long_cell_squeezes_no_column_below_a_character(tmp_path):
+    # fpdf2 wraps a cell narrower than one character for ever: the widths must leave room
+    script = tmp_path / "squeeze.py"
+    script.write_text(
+        "from decimal import Decimal\n"
+        "from fundledger.pdf import Document\n"
+        "doc = Document(title='t', layout='plain')\n"
+        "doc.table(['编号', '日期', '类别', '申请', '批准', '发放', '步骤', '备注'],\n"
+        "          [['A2025-001', '2025-02-03', '借款', Decimal('4000'), Decimal('4000'),\n"
+        "            Decimal('4000'), '支部初审 02-08 → 公示 02-09 → 审批 02-20 ' * 8, 'x']])\n"
+        "assert doc.output().startswith(b'%PDF')\n", encoding="utf-8")
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
