@@ -1,7 +1,13 @@
-"""What the fundledger commands share: the ledger argument and the common options, opening a
-ledger, printing its errors as bean-check does, JSON and CSV output, and ``InputError``
-(exit 2). The command modules (cli.py, cli_data.py, cli_entry.py) import from here; cli.py
-alone puts the commands together under ``main``.
+"""What the fundledger commands share: the ledger argument and the common options, the
+parameter types for days (``DAY``, SPEC §6) and for the fund's vocabularies (``VocabChoice``),
+opening a ledger, printing its errors as bean-check does, JSON and CSV output, and
+``InputError`` (exit 2). The command modules (cli.py, cli_data.py, cli_entry.py) import from
+here; cli.py alone puts the commands together under ``main``.
+
+A day more than a year after today is refused where it is the day of an act to be written
+(``entry_date``: ``add``'s ``--date``) unless ``--yes`` is given: it is far likelier a slip
+(2062 for 2026) than a plan. A day to look at (``--as-of``, ``--generated``) or a loan's
+``--due`` may be any day.
 """
 
 from __future__ import annotations
@@ -9,23 +15,144 @@ from __future__ import annotations
 import datetime
 import json
 import textwrap
+from collections.abc import Callable
 from typing import Any
 
 import click
 from beancount.parser import printer
 
+from . import vocab
+from .dates import DayError, add_months, parse_day
 from .explain import explain_all
 from .fund import Fund, LedgerNotFound, load
 
+
+class OptionError(click.BadParameter):
+    """A value on the command line that cannot be used: exit 2 like click's usage errors,
+    printed ``错误：--date 2026-11-31：11 月只有 30 天 (…)``, Chinese first (click's own
+    ``Error: Invalid value for …`` would put English first)."""
+
+    def show(self, file: Any = None) -> None:
+        where = "/".join(self.param.opts) if self.param is not None else (self.param_hint or "")
+        click.echo(f"错误：{where} {self.message}".replace("错误： ", "错误："), file=file,
+                   err=file is None, color=self.show_color)
+        if self.ctx is not None:
+            click.echo(f"（{self.ctx.command_path} -h 查看用法 / see -h for usage）", file=file,
+                       err=file is None, color=self.show_color)
+
+
+FAR_FUTURE_MONTHS = 12
+_YES = "fundledger.yes"
+
+
+def far_future(day: datetime.date, today: datetime.date | None = None) -> bool:
+    """More than a year after today: the day of an act that is likely a slip of the keys."""
+    return day > add_months(today or datetime.date.today(), FAR_FUTURE_MONTHS)
+
+
+def far_future_refusal(day: datetime.date, today: datetime.date | None = None) -> str | None:
+    """Why ``day`` is refused without ``--yes`` (Chinese first), or None when it is not far."""
+    today = today or datetime.date.today()
+    if not far_future(day, today):
+        return None
+    return (f"{day} 在今天（{today}）一年以后，像是写错了；确是这一天请加 --yes "
+            f"({day} is more than a year after today, {today}; add --yes if it is meant)")
+
+
+class Day(click.ParamType):
+    """A day as the clerks write it (``dates.parse_day``: 2026-03-01, 2026/3/1, 2026年3月1日),
+    a ``datetime.date``. With ``confirm_future`` a day more than a year ahead needs ``--yes``
+    (``entry_date`` puts the two options together)."""
+
+    name = "date"
+
+    def __init__(self, confirm_future: bool = False):
+        self.confirm_future = confirm_future
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        return "日期"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> datetime.date:
+        if isinstance(value, datetime.datetime):
+            day = value.date()
+        elif isinstance(value, datetime.date):
+            day = value
+        else:
+            try:
+                day = parse_day(value)
+            except DayError as exc:
+                raise OptionError(str(exc), ctx, param) from None
+        if self.confirm_future and ctx is not None and not ctx.meta.get(_YES):
+            why = far_future_refusal(day)
+            if why:
+                raise OptionError(why, ctx, param)
+        return day
+
+
+DAY = Day()
+
+
+def _note_yes(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    ctx.meta[_YES] = bool(value)
+
+
+# eager, so that it is known whatever its place on the command line when the day is read
+YES = click.option("--yes", is_flag=True, is_eager=True, expose_value=False, callback=_note_yes,
+                   help="确认一年以后的日期无误 (confirm a date more than a year after today)")
+
+
+def entry_date(*decls: str, help: str) -> Callable[[Any], Any]:
+    """The day of an act to be written, with ``--yes`` for a day more than a year ahead."""
+    date_option = click.option(*decls, type=Day(confirm_future=True), default=None, help=help)
+    return lambda func: date_option(YES(func))
+
+
+class VocabChoice(click.ParamType):
+    """One of ``vocab``'s vocabularies, typed in Chinese or English (``--tier 特别困难`` or
+    ``--tier special``); the value is the English one the ledger holds. An open vocabulary
+    (steps, categories) lets an unknown word through as written."""
+
+    def __init__(self, kind: str, only: tuple[str, ...] | None = None):
+        self.kind, self.only = kind, only
+        self.name = vocab.VOCABULARIES[kind].en
+
+    def _terms(self) -> list[vocab.Term]:
+        return [t for t in vocab.terms(self.kind) if self.only is None or t.value in self.only]
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        vocabulary = vocab.VOCABULARIES[self.kind]
+        if vocabulary.open:
+            return vocabulary.zh
+        return "[" + "|".join(t.zh for t in self._terms()) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return vocab.canonical(self.kind, str(value), self.only)
+        except vocab.UnknownWord as exc:
+            raise OptionError(str(exc), ctx, param) from None
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter,
+                       incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(t.value, help=t.zh) for t in self._terms()
+                if t.value.startswith(incomplete) or t.zh.startswith(incomplete)]
+
+
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                     help="输出语言 (language of headings)")
-AS_OF = click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-                     help="截至该日日终，默认今天 (end of this day; default today)")
+AS_OF = click.option("--as-of", "as_of", type=DAY, default=None,
+                     help="截至该日日终，如 2026-03-01、2026/3/1 或 2026年3月1日，默认今天 "
+                          "(end of this day; default today)")
 LEDGER = click.argument("ledger", type=click.Path(dir_okay=False, path_type=str))
 
 
-def _day(value: datetime.datetime | None) -> datetime.date:
-    return value.date() if value else datetime.date.today()
+def _day(value: datetime.date | None) -> datetime.date:
+    """An option's day (``DAY`` gives a date; a datetime is taken as its day), else today."""
+    if value is None:
+        return datetime.date.today()
+    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 def _open(ledger: str) -> Fund:

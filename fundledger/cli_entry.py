@@ -18,15 +18,15 @@ from typing import Any
 
 import click
 
-from .cli_common import LEDGER, InputError
+from .cli_common import _YES, DAY, LEDGER, InputError, VocabChoice, entry_date
 from .entry import kinds, vouchers
 from .entry.format import EntryError
 from .entry.statement import statement_drafts
 from .entry.writer import Busy, Conflict, Draft, Outcome, write_entries
 from .fund import Fund, LedgerNotFound
 
-DATE = click.option("--date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-                    help="日期，默认今天 (date of the act; default today)")
+DATE = entry_date("--date", help="日期，如 2026-03-01、2026/3/1 或 2026年3月1日，默认今天；"
+                                 "一年以后的日期须加 --yes (date of the act; default today)")
 FILE = click.option("--file", "file_", type=click.Path(dir_okay=False, path_type=Path), default=None,
                     help="写入此文件，默认按文件约定 (write to FILE; default: the layout convention)")
 DRY_RUN = click.option("--dry-run", is_flag=True,
@@ -35,8 +35,6 @@ CASH = click.option("--cash", default=None,
                     help="现金账户，默认账本唯一的现金账户 (cash account; default the only one)")
 AMOUNT = click.option("--amount", "amount_", required=True, help="金额，如 1234.50 (amount)")
 NARRATION = click.option("--narration", default=None, help="摘要 (narration)")
-YES = click.option("--yes", "allow_twice", is_flag=True,
-                   help="确认写入看似重复记账的交易 (write a transaction that looks entered twice)")
 
 
 def VOUCHER(command: Callable[..., Any]) -> Callable[..., Any]:  # noqa: N802 - an option pair
@@ -106,17 +104,17 @@ def _write(ledger: str, build: Callable[[Fund], list[Draft]], file_: Path | None
     return outcome
 
 
-def _day(value: datetime.datetime | None) -> datetime.date | None:
-    return value.date() if value else None
+def _day(value: datetime.date | None) -> datetime.date | None:
+    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 def entry_command(func: Callable[..., list[Draft]]) -> Callable[..., None]:
-    """A subcommand: LEDGER, --file, --dry-run and --yes (write a transaction that looks entered
-    twice) around a builder of ``kinds``; a command with ``VOUCHER`` numbers its transactions
-    (``vouchers.numbered``)."""
+    """A subcommand: LEDGER, --file and --dry-run around a builder of ``kinds``; a command
+    with ``VOUCHER`` numbers its transactions (``vouchers.numbered``). ``--yes`` (beside
+    ``--date``) also writes a transaction that looks entered twice."""
     @wraps(func)
-    def command(ledger: str, file_: Path | None, dry_run: bool, allow_twice: bool,
-                **values: Any) -> None:
+    def command(ledger: str, file_: Path | None, dry_run: bool, **values: Any) -> None:
+        allow_twice = bool(click.get_current_context().meta.get(_YES))
         if "date" in values:
             values["date"] = _day(values["date"])
         numbering = {k: values.pop(k) for k in ("voucher", "attachments") if k in values}
@@ -128,7 +126,7 @@ def entry_command(func: Callable[..., list[Draft]]) -> Callable[..., None]:
         outcome = _write(ledger, build, file_, dry_run, allow_twice)
         sys.exit(_finish(outcome, dry_run))
 
-    command = YES(DRY_RUN(FILE(command)))
+    command = DRY_RUN(FILE(command))
     return LEDGER(command)
 
 
@@ -173,7 +171,8 @@ def allocation_cmd(fund: Fund, **values: Any) -> list[Draft]:
 @click.option("--id", "id_", default=None, help="成员编号，默认顺延 (member ID; default the next)")
 @click.option("--name", required=True, help="姓名 (name)")
 @click.option("--branch", required=True, help="所在党支部 (branch)")
-@click.option("--category", default=None, help="类别，如 rural、retired (category)")
+@click.option("--category", type=VocabChoice("category"), default=None,
+              help="类别，如 农村党员（rural）、退休（retired），中英文均可 (category)")
 @click.option("--contact", default=None, help="联系方式 (contact)")
 def member_cmd(fund: Fund, **values: Any) -> list[Draft]:
     """建档立卡 (register a member)."""
@@ -184,8 +183,8 @@ def member_cmd(fund: Fund, **values: Any) -> list[Draft]:
 @entry_command
 @DATE
 @click.option("--member", "member_id", required=True, help="成员编号 (member ID)")
-@click.option("--tier", required=True, type=click.Choice(kinds.TIERS),
-              help="一般/比较/特别困难/不再困难 (tier)")
+@click.option("--tier", required=True, type=VocabChoice("tier"),
+              help="一般困难/比较困难/特别困难/不再困难，或 general/relative/special/none (tier)")
 def review_cmd(fund: Fund, **values: Any) -> list[Draft]:
     """年度审核 (annual review)."""
     return kinds.review(fund, **values)
@@ -196,7 +195,8 @@ def review_cmd(fund: Fund, **values: Any) -> list[Draft]:
 @DATE
 @click.option("--id", "id_", default=None, help="申请编号，默认 A<年>-<序号> (application ID)")
 @click.option("--member", "member_id", required=True, help="成员编号 (member ID)")
-@click.option("--kind", required=True, type=click.Choice(["loan", "relief"]), help="借款或救济")
+@click.option("--kind", required=True, type=VocabChoice("kind"),
+              help="借款或救济，或 loan/relief (loan or relief)")
 @AMOUNT
 @click.option("--purpose", required=True, help="用途 (purpose)")
 def apply_cmd(fund: Fund, **values: Any) -> list[Draft]:
@@ -208,8 +208,9 @@ def apply_cmd(fund: Fund, **values: Any) -> list[Draft]:
 @entry_command
 @DATE
 @click.option("--application", required=True, help="申请编号 (application ID)")
-@click.option("--step", "name", required=True,
-              help="步骤，如 branch-review、publicity、inspect、reject (workflow step)")
+@click.option("--step", "name", required=True, type=VocabChoice("step"),
+              help="步骤，如 支部初审、公示、实地考核、不予帮扶，或 branch-review、publicity、inspect、"
+                   "reject (workflow step)")
 def step_cmd(fund: Fund, **values: Any) -> list[Draft]:
     """流程步骤：支部初审、公示、实地考核、不予帮扶 (a workflow step)."""
     return kinds.step(fund, **values)
@@ -234,7 +235,7 @@ def approve_cmd(fund: Fund, **values: Any) -> list[Draft]:
               help="借款编号，默认由申请编号 A… 改为 L… (loan ID)")
 @click.option("--application", required=True, help="申请编号 (application ID)")
 @AMOUNT
-@click.option("--due", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--due", type=DAY, default=None,
               help="到期日，默认按政策期限 (due date; default the policy's term)")
 @click.option("--guarantor", default=None, help="担保人或担保单位 (guarantor)")
 @click.option("--rate", default=None, help="年利率，如 0.0435 或 4.35% (annual rate)")
@@ -351,7 +352,8 @@ def import_(ledger: str, statement: str, account: str | None, income_account: st
             if not rows:
                 click.echo("没有可导入的行 (nothing to import)", err=True)
                 sys.exit(0)
-            outcome = _write(ledger, build, file_, dry_run)
+            outcome = _write(ledger, build, file_, dry_run,
+                             bool(click.get_current_context().meta.get(_YES)))
         except NotASheet as exc:
             raise InputError(f"{statement}: {exc}") from None
         except SheetErrors as exc:

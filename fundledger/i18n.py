@@ -1,6 +1,9 @@
-"""User-facing words, Chinese first, English available (``--lang en``)."""
+"""User-facing words, Chinese first, English available (``--lang en``). The words of the
+fund's vocabularies (tiers, steps, kinds, categories, statuses) come from ``vocab``."""
 
 from __future__ import annotations
+
+from . import vocab
 
 WORDS: dict[str, tuple[str, str]] = {
     "position": ("资金状况", "Fund position"),
@@ -26,10 +29,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "days_past_due": ("逾期天数", "Days past due"),
     "aging": ("账龄", "Aging"),
     "total": ("合计", "Total"),
-    "current": ("正常", "current"),
-    "overdue": ("逾期", "overdue"),
-    "written-off": ("已核销", "written off"),
-    "undisbursed": ("未放款", "undisbursed"),
     "register": ("帮扶对象台账", "Member register"),
     "name": ("姓名", "Name"),
     "account_name": ("账户名称", "Account name"),
@@ -55,12 +54,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "none": ("无", "none"),
     "errors_found": ("发现 {n} 个错误", "{n} errors"),
     "no_errors": ("没有发现错误", "no errors"),
-    "loan": ("借款", "loan"),
-    "relief": ("救济", "relief"),
-    "general": ("一般困难", "general"),
-    "relative": ("比较困难", "relative"),
-    "special": ("特别困难", "special"),
-    "tier_none": ("不再困难", "none"),
     # the annual notice
     "notice_title": ("{year}年度帮扶资金筹集使用情况通报",
                      "Report on the raising and use of the assistance fund, {year}"),
@@ -203,10 +196,6 @@ WORDS: dict[str, tuple[str, str]] = {
                      "due date (the new one after a reschedule). At-risk ratios weigh balances, not counts."),
     "fv_all_loans": ("借款明细", "Loans"),
     "fv_loans_open": ("未结清", "not repaid"),
-    "fv_loans_overdue": ("逾期", "overdue"),
-    "fv_loans_current": ("正常", "current"),
-    "fv_loans_repaid": ("已结清", "repaid"),
-    "fv_loans_written-off": ("已核销", "written off"),
     "fv_loans_all": ("全部", "all"),
     "fv_guarantor": ("担保人（单位）", "Guarantor"),
     "fv_application": ("申请编号", "Application"),
@@ -223,7 +212,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "fv_minutes": ("会议纪要 / 文号", "Minutes"),
     "fv_written_off_title": ("核销借款", "Written-off loans"),
     "fv_written_off_amount": ("核销金额", "Written off"),
-    "status_repaid": ("已结清", "repaid"),
     "fv_members_intro": ("累计登记 {n} 人（户），其中当日符合帮扶条件 {eligible} 人，已退出 {exited} 人。",
                          "{n} members or households registered; {eligible} eligible on the day, "
                          "{exited} exited."),
@@ -243,12 +231,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "fv_appfilter_open": ("办理中", "open"),
     "fv_appfilter_publicity": ("公示中", "in publicity"),
     "fv_appfilter_missing": ("缺少步骤", "steps missing"),
-    "fv_appfilter_paid": ("已发放", "paid"),
-    "fv_appfilter_rejected": ("不予帮扶", "rejected"),
-    "fv_app_pending": ("办理中", "in progress"),  # view.STATUSES: pending, approved, paid, rejected
-    "fv_app_approved": ("已批准", "approved"),
-    "fv_app_paid": ("已发放", "paid"),
-    "fv_app_rejected": ("不予帮扶", "rejected"),
     "fv_applied_on": ("申请日", "Applied"),
     "fv_steps_done": ("已办步骤", "Steps done"),
     "fv_publicity_window": ("公示期", "Publicity"),
@@ -270,37 +252,38 @@ WORDS: dict[str, tuple[str, str]] = {
     "fv_download": ("下载", "Download"),
     "fv_notice_note": ("与命令行 fundledger notice 的输出相同，数字可复核。",
                        "The same as fundledger notice prints; every figure can be checked."),
-    "step_branch-review": ("支部评议", "branch review"),
-    "step_publicity": ("公示", "publicity"),
-    "step_approve": ("集体审批", "approval"),
-    "step_inspect": ("实地考核", "inspection"),
-    "step_verify": ("再次核实", "verification"),
-    "step_reject": ("不予帮扶", "rejection"),
-    "step_short_branch-review": ("评议", "review"),
-    "step_short_publicity": ("公示", "public"),
-    "step_short_approve": ("审批", "approve"),
-    "step_short_inspect": ("考核", "inspect"),
-    "step_short_verify": ("核实", "verify"),
-    "step_short_reject": ("不予帮扶", "reject"),
-    "cat_rural": ("农村党员", "rural"),
-    "cat_urban": ("城镇党员", "urban"),
-    "cat_urban-dibao": ("城镇低保", "urban, minimum living allowance"),
-    "cat_laid-off": ("企业下岗", "laid off"),
-    "cat_pre-1949": ("建国前入党老党员", "joined before 1949"),
-    "cat_wubao": ("五保户", "five-guarantees household"),
-    "cat_serving": ("在职", "serving"),
-    "cat_retired": ("退休", "retired"),
-    "cat_survivor": ("遗属", "survivor"),
-    "cat_veteran-cadre": ("离休干部", "veteran cadre"),
-    "cat_living-alone": ("高龄空巢独居", "elderly, living alone"),
-    "cat_seriously-ill": ("重症", "seriously ill"),
-    "cat_disaster": ("受灾", "disaster-hit"),
     "fv_bad_as_of": ("截止日“{value}”不是日期，按 {day} 显示", "“{value}” is not a date; showing {day}"),
     "fv_as_of_clamped": ("截止日 {asked} 不在账本的日期范围（{first} 至 {last}）内，按 {day} 显示",
                          "{asked} is outside the ledger's days ({first} to {last}); showing {day}"),
     "fv_bad_year": ("年度“{value}”不是年份", "“{value}” is not a year"),
     # --- end of the Fava pages' words -----------------------------------------------------
 }
+
+
+def _vocabulary_words() -> dict[str, tuple[str, str]]:
+    """The keys the templates and pages look the vocabularies' words up by: ``general``,
+    ``tier_none``, ``loan``, ``current``, ``status_repaid``, ``fv_loans_<status>``,
+    ``fv_app_<status>``, ``step_<name>``, ``step_short_<name>``, ``cat_<category>``."""
+    def pair(kind: str, value: str, short: bool = False) -> tuple[str, str]:
+        return vocab.word(kind, value, "zh", short), vocab.word(kind, value, "en", short)
+
+    words = {t: pair("tier", t) for t in ("general", "relative", "special")}
+    words["tier_none"] = pair("tier", "none")
+    words.update({k: pair("kind", k) for k in vocab.values("kind")})
+    words.update({s: pair("loan-status", s) for s in ("current", "overdue", "written-off",
+                                                      "undisbursed")})
+    words["status_repaid"] = pair("loan-status", "repaid")  # "repaid" is the column heading
+    words.update({f"fv_loans_{s}": pair("loan-status", s) for s in vocab.values("loan-status")})
+    words.update({f"fv_app_{s}": pair("app-status", s) for s in vocab.values("app-status")})
+    words.update({f"fv_appfilter_{s}": pair("app-status", s) for s in ("paid", "rejected")})
+    for step in vocab.values("step"):
+        words[f"step_{step}"] = pair("step", step)
+        words[f"step_short_{step}"] = pair("step", step, short=True)
+    words.update({f"cat_{c}": pair("category", c) for c in vocab.values("category")})
+    return words
+
+
+WORDS.update(_vocabulary_words())
 
 
 class Words:
@@ -313,7 +296,12 @@ class Words:
 
     def status(self, status: str) -> str:
         """A loan's status (current, overdue, repaid, written-off) in words."""
-        return self("status_repaid") if status == "repaid" else self(status)
+        return vocab.word("loan-status", status, self.lang)
+
+    def word(self, kind: str, value: str | None, short: bool = False) -> str:
+        """A value of one of ``vocab``'s vocabularies in this language's word
+        (``word("step", "publicity")`` is 公示); an unknown value as written."""
+        return vocab.word(kind, value, self.lang, short)
 
     def change(self, value) -> str:
         """A relative change over last year, in words (``比上年增长 12.3%``)."""
