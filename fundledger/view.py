@@ -28,6 +28,8 @@ from .state import (
 )
 from .view_books import Journal, Voucher, journal, known_account, vouchers
 from .view_loans import LoanSummary, held_on, loan_summary
+from .view_statements import Statements, build_statements
+from .view_stats import YearStats, build_stats
 from .view_todo import TodoItem, todo
 from .view_years import YearFigures, year_figures
 
@@ -201,6 +203,14 @@ class FundView:
             if r.date.year == year and r.member_id:
                 out[(r.member_id, r.account)] += r.amount
         return dict(out)
+
+    def statements(self, year: int) -> Statements:
+        """``year``'s financial statements (SPEC §10), their identities checked."""
+        return build_statements(self, year)
+
+    def stats(self, year: int) -> YearStats:
+        """``year``'s statistics table by branch (SPEC §6 ``stats``)."""
+        return build_stats(self, year)
 
     # -- loans
     def book(self, day: Date) -> list[Loan]:
