@@ -237,36 +237,55 @@ def member_cmd(ledger: str, member_id: str, as_of: datetime.datetime | None, fmt
 @click.option("--year", type=int, required=True, help="通报年度 (the year reported)")
 @click.option("--edition", type=click.Choice(["public", "internal"]), default="public",
               show_default=True, help="公开版不含任何姓名；党内版含遮蔽姓名的受助名单")
-@click.option("--format", "fmt_", type=click.Choice(["md", "html", "json"]), default="md",
-              show_default=True)
+@click.option("--format", "fmt_", type=click.Choice(["md", "html", "json", "pdf"]), default="md",
+              show_default=True, help="pdf 须用 -o 写入文件 (pdf needs -o on a terminal)")
 @LANG
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="写入文件而不是标准输出 (write to FILE)")
 @click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
               default=None, help="先在此目录查找模板 (templates folder to use first)")
-@click.option("--generated", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="印在通报上的生成日期，默认今天 (date printed as generated; default today)")
+@click.option("--issuer", default=None,
+              help="发文机关，如 中共某某县委组织部；默认账本标题 (issuing body; default the "
+                   "ledger's title)")
+@click.option("--number", default=None,
+              help="发文字号，如 某组通〔2026〕3号，或只写序号 3 即〔成文年份〕3号；默认不印 "
+                   "(document number; a bare 3 is 〔year of --date〕3号; default none)")
+@click.option("--to", "to", default=None, help="主送机关，默认 各党支部 (recipients)")
+@click.option("--date", "--generated", "generated",
+              type=click.DateTime(formats=["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"]), default=None,
+              help="成文日期，印作 2026年3月1日，默认今天；--generated 同义 (date of the "
+                   "document; default today)")
 def notice_cmd(ledger: str, year: int, edition: str, fmt_: str, lang: str, output: Path | None,
-               templates: Path | None, generated: datetime.datetime | None) -> None:
+               templates: Path | None, issuer: str | None, number: str | None, to: str | None,
+               generated: datetime.datetime | None) -> None:
     """年度帮扶资金筹集使用情况通报 (the annual transparency notice, SPEC §7)."""
     from .notice import build_notice, notice_json
+    from .notice_pdf import notice_pdf
+    from .notice_text import Official
     from .render import render_notice
 
+    if fmt_ == "pdf" and output is None and sys.stdout.isatty():
+        raise InputError("PDF 是二进制文件，请用 -o 指定要写入的文件 (a PDF is binary: give -o FILE)")
     fund = _open(ledger)
     _year_covered(fund, year)
     notice = build_notice(fund, year, edition)
+    official = Official(issuer=issuer, number=number, to=to, date=_day(generated))
     if fmt_ == "json":
-        text = _json(notice_json(notice)) + "\n"
+        data = (_json(notice_json(notice)) + "\n").encode()
+    elif fmt_ == "pdf":
+        data = notice_pdf(notice, lang, official)
     else:
         try:
-            text = render_notice(notice, fmt_, lang, templates, _day(generated))
+            data = render_notice(notice, fmt_, lang, templates, official=official).encode()
         except jinja2.TemplateError as exc:
             raise InputError(f"模板错误 (template error): {exc}") from None
     if output is None:
-        click.echo(text, nl=False)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
     else:
         try:
-            output.write_text(text, encoding="utf-8")
+            output.write_bytes(data)
         except OSError as exc:
             raise InputError(f"无法写入 {output}: {exc} (cannot write)") from None
     sys.exit(_report_errors(fund))

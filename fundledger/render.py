@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import replace
 from decimal import Decimal
 from importlib.resources import files
 from pathlib import Path
@@ -20,8 +21,9 @@ import jinja2
 
 from .capital import rmb_upper
 from .i18n import Words
-from .money import ZERO, fmt
+from .money import fmt
 from .notice import Notice
+from .notice_text import Official, bars, change, notice_document, pct, share
 
 
 def packaged_templates() -> Path:
@@ -79,39 +81,21 @@ def environment(templates: Path | None = None, markdown: bool = False) -> jinja2
     )
     env.filters["money"] = lambda v: fmt(Decimal(v) if isinstance(v, str) else v)
     env.filters["upper"] = lambda v: rmb_upper(v)
-    env.filters["pct"] = _pct
+    env.filters["pct"] = pct
+    env.filters["cell"] = lambda v: fmt(v) if isinstance(v, Decimal) else str(v)
     return env
 
 
-def _pct(value: Decimal | None, places: int = 1) -> str:
-    if value is None:
-        return "—"
-    return f"{value * 100:.{places}f}%"
-
-
-def share(part: Decimal, whole: Decimal) -> Decimal | None:
-    return None if whole == 0 else part / whole
-
-
-def change(now: Decimal, before: Decimal) -> Decimal | None:
-    """Relative change over the previous year; None when there was nothing to compare."""
-    return None if before == 0 else (now - before) / before
-
-
-def bars(items: list[tuple[str, Decimal]], width: int = 150) -> list[dict[str, Any]]:
-    """Bar lengths for the small SVG charts (largest = ``width``)."""
-    top = max((v for _, v in items), default=ZERO)
-    return [{"label": label, "amount": v,
-             "length": 0 if top <= 0 else max(int(v / top * width), 1 if v > 0 else 0)}
-            for label, v in items]
-
-
-def notice_context(notice: Notice, lang: str, generated: datetime.date) -> dict[str, Any]:
+def notice_context(notice: Notice, lang: str, generated: datetime.date,
+                   official: Official | None = None) -> dict[str, Any]:
+    """What a notice template sees: ``doc``, the official document the HTML and the PDF
+    print (``notice_text``), and the figures themselves (``n``) for the Markdown."""
     this, last = notice.this, notice.last
     raised = [(notice.labels[a], v) for a, v in this.raised.items()]
     used = [(notice.labels[a], v) for a, v in this.relief.items()]
     return {
         "n": notice,
+        "doc": notice_document(notice, lang, replace(official or Official(), date=generated)),
         "t": Words(lang),
         "lang": lang,
         "generated": generated,
@@ -126,9 +110,13 @@ def notice_context(notice: Notice, lang: str, generated: datetime.date) -> dict[
 
 
 def render_notice(notice: Notice, fmt_: str, lang: str = "zh", templates: Path | None = None,
-                  generated: datetime.date | None = None) -> str:
+                  generated: datetime.date | None = None,
+                  official: Official | None = None) -> str:
+    """The notice as Markdown or HTML; ``generated`` (else ``official.date``, else today) is
+    the date it is written (成文日期)."""
+    day = generated or (official.date if official else None) or datetime.date.today()
     template = environment(templates, markdown=fmt_ == "md").get_template(f"notice.{fmt_}.j2")
-    return template.render(**notice_context(notice, lang, generated or datetime.date.today()))
+    return template.render(**notice_context(notice, lang, day, official))
 
 
 def render_publicity(rows: list[dict[str, Any]], title: str, as_of: datetime.date, lang: str,
