@@ -88,6 +88,26 @@ class FundLedger(FavaExtensionBase):
     def after_load_file(self) -> None:
         with self._lock:
             self._cache = None
+        self._explain_errors()
+
+    def _explain_errors(self) -> None:
+        """Fava's error banner and Errors page show beancount's own errors as the command line
+        does: Chinese first, with the fix, the English kept in brackets (fundledger.explain).
+        Fund errors are left as they are; anything that cannot be explained stays untouched."""
+        ledger = self.ledger
+        try:
+            from ..explain import explain_all
+
+            errors = list(ledger.load_errors)
+            said = explain_all(errors, ledger.all_entries, ledger.options)
+            ledger.load_errors = [
+                e._replace(message=x.text("zh"),
+                           source={**(e.source or {}), "filename": x.filename,
+                                   "lineno": x.lineno})
+                if x.recognised and hasattr(e, "_replace") else e
+                for e, x in zip(errors, said, strict=True)]
+        except Exception:  # noqa: BLE001 - the banner keeps beancount's words rather than fail
+            return
 
     def _loaded(self) -> tuple[FundState, Fund]:
         key = (id(self.ledger.all_entries), self.ledger.mtime)
