@@ -96,9 +96,9 @@ def record(fund: Fund, member_id: str, as_of: Date, names: bool) -> dict[str, An
 def _sections(reg: dict[str, Any], w: _Words) -> list[tuple[str, list[str], list[list[Any]],
                                                         list[list[Any]]]]:
     """(title, headers, rows, totals) of each part of the record, typed cells."""
-    apps = [[a["id"], _day(a["date"]), w(a["kind"]), _dec(a["amount"]), _dec(a["approved"]),
-             _dec(a["paid"]), a.get("purpose") or "",
-             " → ".join(f"{s['step']} {s['date']}" for s in a["steps"])]
+    apps = [[a["id"], _day(a["date"]), w.base.word("kind", a["kind"]), _dec(a["amount"]),
+             _dec(a["approved"]), _dec(a["paid"]), a.get("purpose") or "",
+             " → ".join(f"{w.base.word('step', s['step'])} {s['date']}" for s in a["steps"])]
             for a in reg["applications"]]
     relief = [[_day(r["date"]), r["label"], _dec(r["amount"]), r["application"] or ""]
               for r in reg["relief"]]
@@ -136,7 +136,8 @@ def _sections(reg: dict[str, Any], w: _Words) -> list[tuple[str, list[str], list
 def _facts(reg: dict[str, Any], w: _Words) -> list[tuple[str, Any]]:
     eligible = w("yes") if reg["eligible"] else f"{w('no')}：{reg['ineligible_because'] or ''}"
     facts = [(w("id"), reg["id"]), (w("name"), reg["name"]), (w("branch"), reg["branch"]),
-             (w("category"), reg["category"] or ""), (w("registered"), _day(reg["registered"])),
+             (w("category"), w.base.word("category", reg["category"])),
+             (w("registered"), _day(reg["registered"])),
              (w("tier"), w.tier(reg["tier"])), (w("eligible"), eligible)]
     if reg["exited"]:
         facts.append((w("exited"), _day(reg["exited"])))
@@ -219,7 +220,7 @@ def register_xlsx(fund: Fund, as_of: Date, names: bool, lang: str = "zh") -> byt
     for reg in regs:
         outstanding = sum((Decimal(ln["outstanding"]) for ln in reg["loans"]), Decimal(0))
         last = reg["reviews"][-1]["date"] if reg["reviews"] else None
-        members.append([reg["id"], reg["name"], reg["branch"], reg["category"] or "",
+        members.append([reg["id"], reg["name"], reg["branch"], w.base.word("category", reg["category"]),
                         _day(reg["registered"]), w.tier(reg["tier"]), _day(last),
                         w("yes") if reg["eligible"] else w("no"), _day(reg["exited"]),
                         Decimal(reg["relief_total"]), outstanding])
