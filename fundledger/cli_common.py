@@ -99,7 +99,8 @@ def _note_yes(ctx: click.Context, param: click.Parameter, value: bool) -> None:
 
 # eager, so that it is known whatever its place on the command line when the day is read
 YES = click.option("--yes", is_flag=True, is_eager=True, expose_value=False, callback=_note_yes,
-                   help="确认一年以后的日期无误 (confirm a date more than a year after today)")
+                   help="确认无误后写入：一年以后的日期、看似重复记账的交易 (write anyway: a date "
+                        "more than a year after today, a transaction that looks entered twice)")
 
 
 def entry_date(*decls: str, help: str) -> Callable[[Any], Any]:
