@@ -44,7 +44,7 @@ def draw(document: NoticeDocument) -> Document:
     for block in document.body:
         _block(doc, block, zh)
     doc.signature([document.issuer], document.date)
-    doc.spacer(doc.line * 0.5)
+    doc.spacer(doc.line_height * 0.5)
     doc.paragraph(f"（{document.annotation}）" if zh else f"({document.annotation})")
     doc.circulation(*document.circulation)
     return doc
@@ -67,7 +67,7 @@ def _block(doc: Document, block: Block, zh: bool) -> None:
         doc.paragraph(block.fingerprint, indent=0, size=SMALL_PT, align="L")
         doc.paragraph(block.closing, indent=0, size=NOTE_PT)
     elif isinstance(block, SignLines):
-        doc.spacer(doc.line * 0.5)
+        doc.spacer(doc.line_height * 0.5)
         doc.paragraph(block.title + ("：" if zh else ":"), indent=0, size=NOTE_PT)
         doc.paragraph("\u3000".join(f"{role} ________" for role in block.roles), indent=0,
                       size=NOTE_PT)

@@ -144,9 +144,9 @@ class Document:
         self.layout, self.page_numbers, self.landscape = layout, page_numbers, landscape
         self.meta = (title, author)
         if layout == "official":
-            self.body_pt, self.line = OFFICIAL_BODY_PT, OFFICIAL_LINE
+            self.body_pt, self.line_height = OFFICIAL_BODY_PT, OFFICIAL_LINE
         else:
-            self.body_pt, self.line = PLAIN_BODY_PT, PLAIN_BODY_PT * 0.3528 * 1.6
+            self.body_pt, self.line_height = PLAIN_BODY_PT, PLAIN_BODY_PT * 0.3528 * 1.6
         self._calls: list[tuple[Callable[..., None], tuple, dict]] = []
         self._drawing = False
         self.pdf = self._new_pdf(font_paths())
@@ -203,7 +203,7 @@ class Document:
                        new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=WrapMode.CHAR)
         pdf.set_line_width(width)
         pdf.set_font(SERIF, "", self.body_pt)
-        pdf.ln(self.line * 0.5)
+        pdf.ln(self.line_height * 0.5)
 
     @_drawn
     def heading(self, text: str, *, level: int = 1) -> None:
@@ -219,7 +219,7 @@ class Document:
         pdf = self.pdf
         size = size or self.body_pt
         pdf.set_font(family, "B" if bold else "", size)
-        line = self.line * size / self.body_pt
+        line = self.line_height * size / self.body_pt
         pad = "\u3000" * indent  # 全角 spaces: one character each
         # Chinese lines break between any two characters, not at spaces only; and no line
         # starts with a closing mark (避头): its character before goes down with it
@@ -245,14 +245,14 @@ class Document:
         pdf.set_text_color(0, 0, 0)
         pdf.set_draw_color(0, 0, 0)
         pdf.set_font(SERIF, "", self.body_pt)
-        pdf.ln(self.line)
+        pdf.ln(self.line_height)
 
     @_drawn
     def doc_number(self, text: str) -> None:
         """The document number (发文字号) centred, then the red rule across the text area
         4 mm below it (GB/T 9704 §7.2.4)."""
         pdf = self.pdf
-        pdf.cell(pdf.epw, self.line, text, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(pdf.epw, self.line_height, text, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         y = pdf.get_y() + 4
         pdf.set_draw_color(*RED)
         width = pdf.line_width
@@ -260,17 +260,17 @@ class Document:
         pdf.line(pdf.l_margin, y, pdf.l_margin + pdf.epw, y)
         pdf.set_line_width(width)
         pdf.set_draw_color(0, 0, 0)
-        pdf.set_y(y + self.line * 1.5)
+        pdf.set_y(y + self.line_height * 1.5)
 
     @_drawn
     def signature(self, lines: Sequence[str], date: str) -> None:
         """The issuing body and the date written in Chinese, right-aligned with four characters
         to spare on the right (GB/T 9704 §7.3.5.2)."""
         pdf = self.pdf
-        pdf.ln(self.line * 2)
+        pdf.ln(self.line_height * 2)
         spare = pdf.get_string_width("\u3000" * 4)
         for text in [*lines, date]:
-            pdf.cell(pdf.epw - spare, self.line, text, align=Align.R, new_x=XPos.LMARGIN,
+            pdf.cell(pdf.epw - spare, self.line_height, text, align=Align.R, new_x=XPos.LMARGIN,
                      new_y=YPos.NEXT)
 
     @_drawn
@@ -338,7 +338,7 @@ class Document:
                 for value, kind in zip(cells, kinds, strict=True):
                     row.cell(cell_text(value), align=Align.R if kind == "number" else Align.L)
         pdf.set_font(SERIF, "", self.body_pt)
-        pdf.ln(self.line * 0.5)
+        pdf.ln(self.line_height * 0.5)
 
     def _widths(self, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[float]:
         """Column widths in mm, in proportion to each column's widest cell (headers may wrap),

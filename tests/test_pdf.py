@@ -186,3 +186,10 @@ def test_a_long_cell_squeezes_no_column_below_a_character(tmp_path):
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_rule_can_be_drawn_and_the_line_height_read():
+    # Document.line (a rule, for boxed forms) was hidden by the line height of the same name
+    doc = Document(title="t", layout="plain")
+    doc.line(10, 10, 100, 10)
+    assert doc.line_height > 0 and doc.output().startswith(b"%PDF")
