@@ -17,7 +17,19 @@ import jinja2
 
 from . import reports
 from .cli_books import journal_cmd, vouchers_cmd
-from .cli_common import AS_OF, LANG, LEDGER, InputError, _csv, _day, _json, _open, _report_errors
+from .cli_common import (
+    AS_OF,
+    DAY,
+    LANG,
+    LEDGER,
+    InputError,
+    VocabChoice,
+    _csv,
+    _day,
+    _json,
+    _open,
+    _report_errors,
+)
 from .cli_data import consolidate_cmd, export_cmd
 from .cli_entry import add, import_
 from .cli_reports import statements_cmd, stats_cmd
@@ -135,8 +147,9 @@ LOAN_COLUMNS = ("id", "member", "branch", "disbursed", "lent", "due", "outstandi
 @click.option("--format", "fmt_", type=click.Choice(["table", "json", "csv", "xlsx"]),
               default="table", show_default=True)
 @click.option("--status", "statuses", multiple=True,
-              type=click.Choice(["current", "overdue", "repaid", "written-off"]),
-              help="只列出这些状态 (only these statuses; repeatable)")
+              type=VocabChoice("loan-status", ("current", "overdue", "repaid", "written-off")),
+              help="只列出这些状态：正常、逾期、已还清、已核销，或 current/overdue/repaid/"
+                   "written-off (only these statuses; repeatable)")
 @LANG
 def loans_cmd(ledger: str, as_of: datetime.datetime | None, fmt_: str,
               statuses: tuple[str, ...], lang: str) -> None:
@@ -195,22 +208,23 @@ def member_cmd(ledger: str, member_id: str, as_of: datetime.datetime | None, fmt
     if fmt_ == "json":
         click.echo(_json(reg))
         sys.exit(_report_errors(fund))
-    tier = w("tier_none") if reg["tier"] == "none" else w(reg["tier"]) if reg["tier"] else w("none")
+    tier = w.word("tier", reg["tier"]) if reg["tier"] else w("none")
     head = [[w("id"), reg["id"]], [w("name"), reg["name"]], [w("branch"), reg["branch"]],
-            [w("category"), reg["category"] or ""], [w("registered"), reg["registered"]],
+            [w("category"), w.word("category", reg["category"])], [w("registered"), reg["registered"]],
             [w("tier"), tier],
             [w("eligible"), w("yes") if reg["eligible"] else f"{w('no')}：{reg['ineligible_because']}"]]
     if reg["exited"]:
         head.append([w("exited"), f"{reg['exited']} {reg['exit_reason'] or ''}".strip()])
     out = [render([w("item"), ""], head, title=f"{w('register')} {w('as_of')} {day}")]
     out.append(render([w("date"), w("tier")],
-                      [[r["date"], w("tier_none") if r["tier"] == "none" else w(r["tier"])]
-                       for r in reg["reviews"]], title=w("reviews")))
+                      [[r["date"], w.word("tier", r["tier"])] for r in reg["reviews"]],
+                      title=w("reviews")))
     out.append(render(
         [w("id"), w("date"), w("kind"), w("applied"), w("approved"), w("paid"), w("steps")],
-        [[a["id"], a["date"], w(a["kind"]), fmt(Decimal(a["amount"])),
+        [[a["id"], a["date"], w.word("kind", a["kind"]), fmt(Decimal(a["amount"])),
           fmt(Decimal(a["approved"])) if a["approved"] else "", fmt(Decimal(a["paid"])),
-          " → ".join(f"{s['step']} {s['date'][5:]}" for s in a["steps"])] for a in reg["applications"]],
+          " → ".join(f"{w.word('step', s['step'])} {s['date'][5:]}" for s in a["steps"])]
+         for a in reg["applications"]],
         right=[False, False, False, True, True, True, False], title=w("applications")))
     out.append(render(
         [w("date"), w("kind"), w("amount"), w("applications")],
@@ -253,7 +267,7 @@ def member_cmd(ledger: str, member_id: str, as_of: datetime.datetime | None, fmt
                    "(document number; a bare 3 is 〔year of --date〕3号; default none)")
 @click.option("--to", "to", default=None, help="主送机关，默认 各党支部 (recipients)")
 @click.option("--date", "--generated", "generated",
-              type=click.DateTime(formats=["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"]), default=None,
+              type=DAY, default=None,
               help="成文日期，印作 2026年3月1日，默认今天；--generated 同义 (date of the "
                    "document; default today)")
 def notice_cmd(ledger: str, year: int, edition: str, fmt_: str, lang: str, output: Path | None,
@@ -312,7 +326,8 @@ def publicity_cmd(ledger: str, as_of: datetime.datetime | None, fmt_: str, lang:
         except jinja2.TemplateError as exc:
             raise InputError(f"模板错误 (template error): {exc}") from None
     else:
-        table = [[r["application"], r["name"], r["branch"], w(r["kind"]), fmt(Decimal(r["amount"])),
+        table = [[r["application"], r["name"], r["branch"], w.word("kind", r["kind"]),
+                  fmt(Decimal(r["amount"])),
                   r["published"], r["objections_until"]] for r in rows]
         click.echo(render([w("id"), w("name"), w("branch"), w("kind"), w("proposed"),
                            w("date"), w("objections_until")], table,
@@ -322,8 +337,8 @@ def publicity_cmd(ledger: str, as_of: datetime.datetime | None, fmt_: str, lang:
 
 
 for _command in (check_cmd, balances_cmd, loans_cmd, member_cmd, notice_cmd, publicity_cmd,
-                 export_cmd, consolidate_cmd, add, import_, vouchers_cmd, journal_cmd, todo_cmd,
-                 statements_cmd, stats_cmd):
+                 export_cmd, consolidate_cmd, add, import_, todo_cmd, statements_cmd,
+                 stats_cmd, vouchers_cmd, journal_cmd):
     main.add_command(_command)
 
 if __name__ == "__main__":
