@@ -29,54 +29,17 @@ from .cli_common import (
     _json,
     _open,
     _report_errors,
+    emit,
+    year_covered,
 )
 from .cli_data import consolidate_cmd, export_cmd
 from .cli_entry import add, import_
 from .cli_reports import statements_cmd, stats_cmd
 from .cli_todo import todo_cmd
-from .fund import Fund
 from .gcpause import paused
 from .i18n import Words
 from .money import fmt
 from .table import render
-
-
-def ledger_span(entries: list[Any], today: datetime.date | None = None
-                ) -> tuple[datetime.date, datetime.date] | None:
-    """The days the books cover: the first entry's day to the last entry's, or to today if
-    later (the Fava pages clamp their as-of day to it). None for a ledger without entries."""
-    from .view import Span  # the one definition of the books' first and last day
-
-    span = Span.of(entry.date for entry in entries)
-    return None if span is None else (span.first, span.until(today))
-
-
-def ledger_years(entries: list[Any], today: datetime.date | None = None) -> range | None:
-    """The years a report may be asked for: those of ``ledger_span`` (so this year too, for
-    a notice of the year under way; last year's in March is inside the books anyway)."""
-    from .view import Span
-
-    span = Span.of(entry.date for entry in entries)
-    return None if span is None else span.report_years(today)
-
-
-def year_outside(years: range | None, year: int) -> tuple[str, str] | None:
-    """Why ``year`` cannot be reported (zh, en), naming the years covered; None if it can."""
-    if years is None:
-        return (f"账本中没有任何分录，没有 {year} 年度的账目",
-                f"the ledger has no entries, so nothing for {year}")
-    if year in years:
-        return None
-    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]}"
-    return (f"账本没有 {year} 年度的账目：账本记录的年度为 {span}",
-            f"no accounts for {year}: the ledger covers {span}")
-
-
-def _year_covered(fund: Fund, year: int) -> None:
-    """InputError (exit 2) for a year outside ``ledger_years``, naming the years covered."""
-    why = year_outside(ledger_years(fund.entries), year)
-    if why is not None:
-        raise InputError(f"{why[0]} ({why[1]})")
 
 
 class _Commands(click.Group):
@@ -163,7 +126,7 @@ def loans_cmd(ledger: str, as_of: datetime.datetime | None, fmt_: str,
     elif fmt_ == "csv":
         click.echo(_csv(rows), nl=False)
     elif fmt_ == "xlsx":
-        from .workbooks import emit, loans_xlsx
+        from .workbooks import loans_xlsx
 
         emit(loans_xlsx(rows, f"{fund.title} {w('loan_book')} {w('as_of')} {day}", lang))
     else:
@@ -282,27 +245,20 @@ def notice_cmd(ledger: str, year: int, edition: str, fmt_: str, lang: str, outpu
     if fmt_ == "pdf" and output is None and sys.stdout.isatty():
         raise InputError("PDF 是二进制文件，请用 -o 指定要写入的文件 (a PDF is binary: give -o FILE)")
     fund = _open(ledger)
-    _year_covered(fund, year)
+    year_covered(fund, year)
     notice = build_notice(fund, year, edition)
     official = Official(issuer=issuer, number=number, to=to, date=_day(generated))
+    data: str | bytes
     if fmt_ == "json":
-        data = (_json(notice_json(notice)) + "\n").encode()
+        data = _json(notice_json(notice)) + "\n"
     elif fmt_ == "pdf":
         data = notice_pdf(notice, lang, official)
     else:
         try:
-            data = render_notice(notice, fmt_, lang, templates, official=official).encode()
+            data = render_notice(notice, fmt_, lang, templates, official=official)
         except jinja2.TemplateError as exc:
             raise InputError(f"模板错误 (template error): {exc}") from None
-    if output is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
-        try:
-            output.write_bytes(data)
-        except OSError as exc:
-            raise InputError(f"无法写入 {output}: {exc} (cannot write)") from None
+    emit(data, output)
     sys.exit(_report_errors(fund))
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import click
 import jinja2
 
-from .cli_common import LEDGER, InputError, _json, _open, _report_errors
+from .cli_common import LEDGER, InputError, _json, _open, _report_errors, emit, year_covered
 from .fund import Fund
 from .money import as_str, fmt
 from .table import render
@@ -45,45 +45,6 @@ def parse_month(text: str) -> tuple[int, int]:
         raise InputError(f"不是月份：“{text}”，应写成 2025-03、2025/3 或 2025年3月 "
                          f"(not a month: {text!r}; write 2025-03)")
     return int(found[1]), month
-
-
-def _covered(fund: Fund, year: int) -> None:
-    """InputError (exit 2) for a year the books do not cover (as ``notice --year``)."""
-    span = fund.view.span
-    years = span.report_years() if span else None
-    if years is None:
-        raise InputError(f"账本中没有任何分录，没有 {year} 年度的账目 "
-                         f"(the ledger has no entries, so nothing for {year})")
-    if year not in years:
-        shown = f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]}"
-        raise InputError(f"账本没有 {year} 年度的账目：账本记录的年度为 {shown} "
-                         f"(no accounts for {year}: the ledger covers {shown})")
-
-
-def _emit(data: str | bytes, output: Path | None) -> None:
-    """Text or bytes to ``output``, else to standard output (bytes never to a terminal)."""
-    if output is not None:
-        try:
-            if isinstance(data, bytes):
-                output.write_bytes(data)
-            else:
-                output.write_text(data, encoding="utf-8", newline="")
-        except OSError as exc:
-            raise InputError(f"无法写入 {output}: {exc} (cannot write)") from None
-        return
-    if isinstance(data, str):
-        click.echo(data, nl=False)
-        return
-    stream = _binary_stdout()
-    if stream.isatty():
-        raise InputError("PDF 和 XLSX 是二进制文件，请用 -o FILE 写入文件或重定向输出 "
-                         "(PDF and XLSX are binary: give -o FILE or redirect the output)")
-    stream.write(data)
-    stream.flush()
-
-
-def _binary_stdout() -> Any:
-    return sys.stdout.buffer
 
 
 def _template(name: str, **context: Any) -> str:
@@ -253,7 +214,7 @@ def vouchers_cmd(ledger: str, month_: str, fmt_: str, names: bool, output: Path 
     """一个月的记账凭证 (the month's vouchers, SPEC §4)."""
     year, month = parse_month(month_)
     fund = _open(ledger)
-    _covered(fund, year)
+    year_covered(fund, year)
     found = fund.view.vouchers(year, month, names)
     data: str | bytes
     if fmt_ == "json":
@@ -265,7 +226,7 @@ def vouchers_cmd(ledger: str, month_: str, fmt_: str, names: bool, output: Path 
                          program_note=PROGRAM_NOTE, mark=PROGRAM_MARK)
     else:
         data = vouchers_pdf(fund.title, year, month, found)
-    _emit(data, output)
+    emit(data, output)
     sys.exit(_report_errors(fund))
 
 
@@ -344,7 +305,7 @@ def journal_pdf(title: str, subtitle: str, lines: list[dict[str, Any]], marked: 
 def journal_cmd(ledger: str, account: str, year: int, fmt_: str, output: Path | None) -> None:
     """一个账户的日记账或明细账 (an account's journal for a year, SPEC §6)."""
     fund = _open(ledger)
-    _covered(fund, year)
+    year_covered(fund, year)
     j = fund.view.journal(account, year)
     if j is None:
         raise InputError(f"账本中没有账户 {account} (no account {account} in the ledger)")
@@ -378,5 +339,5 @@ def journal_cmd(ledger: str, account: str, year: int, fmt_: str, output: Path | 
                            for x in lines],
                           right=[False, False, False, False, True, True, True],
                           title=f"{title}\n{subtitle}") + "\n"
-    _emit(data, output)
+    emit(data, output)
     sys.exit(_report_errors(fund))

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import datetime
 import json
+import sys
 import textwrap
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -224,3 +226,51 @@ class InputError(click.ClickException):
     def show(self, file: Any = None) -> None:
         click.echo(f"错误：{self.format_message()}", file=file, err=file is None,
                    color=self.show_color)
+
+
+def emit(data: bytes | str, output: Path | None = None) -> None:
+    """What a command prints: to ``output`` (``-o FILE``), else to standard output. Text goes
+    as it is; bytes (PDF, xlsx) never to a terminal, where they would be garbage — to a pipe
+    or a redirect they go as they are."""
+    if output is not None:
+        try:
+            if isinstance(data, str):
+                Path(output).write_text(data, encoding="utf-8", newline="")
+            else:
+                Path(output).write_bytes(data)
+        except OSError as exc:
+            raise InputError(f"无法写入 {output}: {exc} (cannot write)") from None
+    elif isinstance(data, str):
+        click.echo(data, nl=False)
+    else:
+        if stdout_is_a_terminal():
+            raise InputError("PDF 和 XLSX 是二进制文件，请用 -o FILE 写入文件或重定向输出 "
+                             "(PDF and XLSX are binary: give -o FILE or redirect the output)")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+
+
+def stdout_is_a_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def year_outside(years: range | None, year: int) -> tuple[str, str] | None:
+    """Why ``year`` cannot be reported (zh, en), naming the years covered; None if it can."""
+    if years is None:
+        return (f"账本中没有任何分录，没有 {year} 年度的账目",
+                f"the ledger has no entries, so nothing for {year}")
+    if year in years:
+        return None
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]}"
+    return (f"账本没有 {year} 年度的账目：账本记录的年度为 {span}",
+            f"no accounts for {year}: the ledger covers {span}")
+
+
+def year_covered(fund: Fund, year: int) -> None:
+    """InputError (exit 2) for a year the books do not cover (``Span.report_years``: the
+    first entry's year to the last's, or to this year), naming the years they cover."""
+    span = fund.view.span
+    why = year_outside(span.report_years() if span is not None else None, year)
+    if why is not None:
+        raise InputError(f"{why[0]} ({why[1]})")

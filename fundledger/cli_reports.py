@@ -16,7 +16,7 @@ from typing import Any
 import click
 import jinja2
 
-from .cli_common import LEDGER, InputError, _json, _open, _report_errors
+from .cli_common import LEDGER, InputError, _json, _open, _report_errors, emit, year_covered
 from .fund import Fund
 from .i18n import WORDS
 from .money import ZERO, as_str, fmt
@@ -270,24 +270,6 @@ def _html(name: str, **context: Any) -> str:
         raise InputError(f"模板错误 (template error): {exc}") from None
 
 
-def _emit(data: str | bytes, output: Path | None) -> None:
-    if output is None:
-        if isinstance(data, bytes):
-            sys.stdout.flush()
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
-        else:
-            click.echo(data, nl=False)
-        return
-    try:
-        if isinstance(data, bytes):
-            output.write_bytes(data)
-        else:
-            output.write_text(data, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"无法写入 {output}: {exc} (cannot write)") from None
-
-
 def _does_not_add_up(fund: Fund, exc: ValueError) -> None:
     """The figures do not add up (money outside the fund's accounts): say so, with the
     ledger's errors, and exit 1 — never print a statement that does not balance."""
@@ -299,10 +281,8 @@ def _does_not_add_up(fund: Fund, exc: ValueError) -> None:
 # ---------------------------------------------------------------- the commands
 
 def _fund_for(ledger: str, year: int) -> Fund:
-    from .cli import _year_covered  # cli imports this module at the top; this runs later
-
     fund = _open(ledger)
-    _year_covered(fund, year)
+    year_covered(fund, year)
     return fund
 
 
@@ -335,7 +315,7 @@ def statements_cmd(ledger: str, year: int, fmt_: str, output: Path | None) -> No
                      bold=bold)
     else:
         data = statements_table(fund, st)
-    _emit(data, output)
+    emit(data, output)
     sys.exit(_report_errors(fund))
 
 
@@ -364,5 +344,5 @@ def stats_cmd(ledger: str, year: int, fmt_: str, output: Path | None) -> None:
                      headers=headers, rows=html_cells(body), total=html_cells([total])[0])
     else:
         data = stats_text(fund, ys)
-    _emit(data, output)
+    emit(data, output)
     sys.exit(_report_errors(fund))

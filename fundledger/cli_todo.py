@@ -21,7 +21,7 @@ from typing import Any
 import click
 
 from . import privacy
-from .cli_common import AS_OF, LANG, LEDGER, InputError, _day, _json, _open, _report_errors
+from .cli_common import AS_OF, LANG, LEDGER, _day, _json, _open, _report_errors, emit
 from .csvtext import csv_text
 from .reports import contact_shown
 from .state import FundState
@@ -131,7 +131,7 @@ def todo_cmd(ledger: str, as_of: datetime.datetime | None, within: int, fmt_: st
                  f"（{word('within', lang, n=within)}）")
         data = (_table(rows, title, lang, names) if fmt_ == "table" else
                 _csv(rows, lang, names) if fmt_ == "csv" else _xlsx(rows, title, lang, names))
-    _write(data, output)
+    emit(data, output)
     sys.exit(_report_errors(fund))
 
 
@@ -169,19 +169,3 @@ def _xlsx(rows: list[dict[str, Any]], title: str, lang: str, names: bool) -> byt
                              headers=_flat_heads(lang, names), rows=_flat(rows, lang, names))])
 
 
-def _write(data: str | bytes, output: str | None) -> None:
-    if output is not None:
-        try:
-            with open(output, "wb") as fh:
-                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-        except OSError as exc:
-            raise InputError(f"无法写入 {output}: {exc} (cannot write)") from None
-    elif isinstance(data, bytes):
-        stream = sys.stdout.buffer
-        if sys.stdout.isatty():
-            raise InputError("xlsx 是二进制文件，请用 -o 文件名 或重定向到文件 "
-                             "(xlsx is binary: give -o FILE or redirect the output)")
-        stream.write(data)
-        stream.flush()
-    else:
-        click.echo(data, nl=False)

@@ -19,13 +19,12 @@ import click
 import jinja2
 
 from . import reports
-from .cli_common import InputError, _open, _report_errors
+from .cli_common import InputError, _open, _report_errors, emit
 from .fund import Fund
 from .i18n import Words
 from .money import fmt
 from .pdf import Document
 from .render import packaged_templates
-from .workbooks import emit
 from .xlsx import Sheet, write_xlsx
 
 Date = datetime.date

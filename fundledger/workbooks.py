@@ -6,14 +6,9 @@ Chinese headers and typed cells (``xlsx.write_xlsx``); and binary output to ``-o
 from __future__ import annotations
 
 import datetime
-import sys
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-import click
-
-from .cli_common import InputError
 from .i18n import Words
 from .xlsx import Sheet, write_xlsx
 
@@ -99,22 +94,3 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def emit(data: bytes | str, output: Path | None = None) -> None:
-    """``data`` to ``output``, else stdout; bytes are never written to a terminal."""
-    if output is not None:
-        try:
-            if isinstance(data, str):
-                output.write_text(data, encoding="utf-8")
-            else:
-                output.write_bytes(data)
-        except OSError as exc:
-            raise InputError(f"无法写入 {output}: {exc} (cannot write)") from None
-    elif isinstance(data, str):
-        click.echo(data, nl=False)
-    else:
-        if sys.stdout.isatty():
-            raise InputError("PDF/xlsx 不能打印到终端，请用 -o 文件 或重定向到文件 "
-                             "(binary output: use -o FILE or redirect it)")
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()

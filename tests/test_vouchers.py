@@ -215,12 +215,8 @@ def test_the_pdf_reads_back_with_its_title_numbers_and_totals(tmp_path):
 
 
 def test_pdf_to_a_terminal_is_refused(tmp_path, monkeypatch):
-    import fundledger.cli_books as books
+    import fundledger.cli_common as common
 
-    class Terminal(BytesIO):
-        def isatty(self):
-            return True
-
-    monkeypatch.setattr(books, "_binary_stdout", Terminal)
+    monkeypatch.setattr(common, "stdout_is_a_terminal", lambda: True)
     result = run("vouchers", write(tmp_path, SMALL), "--month", "2025-03", "--format", "pdf")
     assert result.exit_code == 2 and "-o" in result.output

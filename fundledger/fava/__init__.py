@@ -111,7 +111,7 @@ class FundLedger(FavaExtensionBase):
 
         from flask import Response, abort, request
 
-        from ..cli import year_outside
+        from ..cli_common import year_outside
         from ..notice import EDITIONS, build_notice, notice_json
         from ..render import render_notice
 

@@ -308,7 +308,7 @@ class View:
 
     def notice_problem(self) -> str | None:
         """Why the year asked for has no notice (outside the books), naming the years."""
-        from ..cli import year_outside
+        from ..cli_common import year_outside
 
         asked = _year(self.args.get("year"))
         if asked is None:
