@@ -94,7 +94,7 @@ def test_every_bad_row_is_named_and_nothing_is_written(ledger, tmp_path):
     result = run("import", ledger, book, "--kind", "donations")
     assert result.exit_code == 2
     out = result.output
-    assert f"{book}:一支部:3: 「日期」列" in out and "不是真实的日期" in out
+    assert f"{book}:一支部:3: 「日期」列" in out and "2 月只有 28 天" in out
     assert f"{book}:一支部:4: 「金额（元）」列" in out and "应为" in out
     assert f"{book}:一支部:5: 「党支部」列" in out
     assert f"{book}:一支部:6: 「金额（元）」列" in out and "大于零" in out
@@ -122,7 +122,7 @@ def test_members_with_reviews(ledger, tmp_path):
         ["建档立卡困难党员名册"], MEMBER_HEADER,
         ["M0101", "李金明", "东山村党支部", "rural", "特别困难", D(2026, 1, 10)],
         ["M0102", "赵大", "中田村党支部", None, "general", "2026/1/12"],
-        ["M0103", "钱二", "中田村党支部", "retired", None, None]]})
+        ["M0103", "钱二", "中田村党支部", "退休", None, None]]})  # a category in Chinese
     result = run("import", ledger, book, "--kind", "members", "--date", "2026-02-01")
     assert result.exit_code == 0, result.output
     fund = fundledger.load(ledger)
@@ -133,6 +133,7 @@ def test_members_with_reviews(ledger, tmp_path):
     assert [(r.date, r.tier) for r in m1.reviews] == [(D(2026, 1, 10), "special")]
     assert [(r.date, r.tier) for r in m2.reviews] == [(D(2026, 1, 12), "general")]
     assert m3.reviews == [] and m3.registered == D(2026, 2, 1)
+    assert m3.category == "retired"  # written as the ledger convention spells it (vocab)
 
 
 def test_member_rows_refused(ledger, tmp_path):

@@ -6,9 +6,8 @@ it, 建档日期). Each row becomes ``custom "member"`` with ``name:``, ``branch
 is registered on its 建档日期, else on ``--date`` (default today), but never after its review.
 An ID twice in the file, or already in the ledger, is refused.
 
-Tiers are read in English (SPEC §2: general, relative, special, none) or Chinese (一般困难,
-比较困难, 特别困难, 不再困难, or without 困难); fundledger has no shared vocabulary module yet,
-so the words are here.
+Tiers and categories are read in English or Chinese through ``fundledger.vocab`` (特别困难 →
+special, 农村党员 → rural) and written as the ledger convention spells them.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import vocab
 from ..accounts import is_id
 from ..entry.format import custom
 from ..entry.writer import Draft
@@ -34,17 +34,16 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = (("id",), ("name",), ("branch",))
 
-TIER_WORDS = {
-    "general": "general", "relative": "relative", "special": "special", "none": "none",
-    "一般困难": "general", "比较困难": "relative", "特别困难": "special", "不再困难": "none",
-    "一般": "general", "比较": "relative", "特别": "special", "无": "none", "脱困": "none",
-}
+def tier_of(word: str) -> str | None:
+    """A tier in Chinese or English (``vocab``: 特别困难, special …), or None if it is none."""
+    try:
+        return vocab.canonical("tier", word)
+    except vocab.UnknownWord:
+        return None
+
+
 TIER_EXPECTED = ("应为困难等级 一般困难/比较困难/特别困难/不再困难 或 general/relative/special/none "
                  "(expected a tier)")
-
-
-def tier_of(word: str) -> str | None:
-    return TIER_WORDS.get(word.strip().lower()) or TIER_WORDS.get(word.strip())
 
 
 @dataclass(frozen=True)
@@ -57,6 +56,12 @@ class MemberRow:
     review: datetime.date | None
     registered: datetime.date | None
     problem_at: RowProblem  # where the row is (its 编号 cell), for a refusal found later
+
+
+def _category(cell) -> str | None:
+    """The category as the ledger writes it: 农村党员 → rural (``vocab``); others as written."""
+    word = text(cell)
+    return None if word is None else vocab.canonical("category", word)
 
 
 def read_members(path: str | Path) -> tuple[list[MemberRow], list[str]]:
@@ -101,7 +106,7 @@ def read_members(path: str | Path) -> tuple[list[MemberRow], list[str]]:
             problems.append(row.problem("review", f"{dates['review']} 早于建档日期 {dates['registered']}，"
                                                   "应在建档之后 (reviewed before registered)"))
         if len(problems) == bad:
-            out.append(MemberRow(mid, name, branch, text(row.cells.get("category")), tier,
+            out.append(MemberRow(mid, name, branch, _category(row.cells.get("category")), tier,
                                  dates["review"], dates["registered"], row.problem("id", "")))
     if problems:
         raise SheetErrors(problems)

@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..dates import DayError, parse_day
 from .amounts import BadAmount, amount_cell
 from .sheet import ENCODINGS, SHOWN_PROBLEMS, clean_cell, physical_lines
 
@@ -184,13 +185,7 @@ def text(value: Any) -> str | None:
     return out or None
 
 
-_DAY_FORMS = (
-    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
-    re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
-    re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})"),
-    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"),
-)
-_TIME = re.compile(r"(?:[ T]0?0:00(?::00)?)?")
+_TIME = re.compile(r"[ T]0?0:00(?::00)?$")  # a date cell saved as text with midnight
 DAY_EXPECTED = "应为日期，如 2026-03-01、2026/3/1 或 2026年3月1日 (expected a date)"
 
 
@@ -198,7 +193,7 @@ def day(value: Any) -> datetime.date | None:
     """A date cell: an Excel date, or ``2026-03-01``, ``2026/3/1``, ``2026年3月1日``.
 
     None for an empty cell; ``ValueError`` (with the reason) for anything else, an
-    impossible day (2 月 30 日) among them. (A local reader: fundledger.dates has none yet.)
+    impossible day (2 月 30 日) among them, said as ``dates.parse_day`` says it.
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -206,15 +201,11 @@ def day(value: Any) -> datetime.date | None:
         return _as_day(value)
     if isinstance(value, int | float):
         raise ValueError(f"{value!r} 是数字，不是日期格子；{DAY_EXPECTED}")
-    raw = clean_cell(str(value))
-    for form in _DAY_FORMS:
-        match = form.match(raw)
-        if match and _TIME.fullmatch(raw[match.end():]):
-            try:
-                return datetime.date(*(int(g) for g in match.groups()))
-            except ValueError:
-                raise ValueError(f"{raw!r} 不是真实的日期 (no such day)；{DAY_EXPECTED}") from None
-    raise ValueError(f"{raw!r} {DAY_EXPECTED}")
+    raw = _TIME.sub("", clean_cell(str(value)))
+    try:
+        return parse_day(raw)
+    except DayError as exc:
+        raise ValueError(f"{exc.zh}；{DAY_EXPECTED}") from None
 
 
 def _as_day(value: datetime.date) -> datetime.date:
