@@ -49,15 +49,16 @@ def free_port() -> int:
 class FavaServer:
     """``fava --read-only --host 127.0.0.1 --port N LEDGER`` as a child process."""
 
-    def __init__(self, ledger: Path, log: Path, start_timeout: float = 90.0):
+    def __init__(self, ledger: Path, log: Path, start_timeout: float = 90.0,
+                 read_only: bool = True):
         self.port = free_port()
         self.root = f"http://127.0.0.1:{self.port}"
         self.log_path = log
         self._log = open(log, "wb")  # noqa: SIM115 - closed in stop()
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", "from fava.cli import main; main()", "--read-only",
-             "--host", "127.0.0.1", "--port", str(self.port), str(ledger)],
+            [sys.executable, "-c", "from fava.cli import main; main()",
+             *(["--read-only"] if read_only else []), "--host", "127.0.0.1", "--port", str(self.port), str(ledger)],
             stdout=self._log, stderr=subprocess.STDOUT, env=env, cwd=ledger.parent)
         self.base = self._wait(start_timeout)
 

@@ -34,7 +34,10 @@ FORMATS = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf
 
 
 class FundLedger(FavaExtensionBase):
-    """Fund pages for the supervisory group (监督小组), read-only, names masked."""
+    """Fund pages for the supervisory group (监督小组), read-only, names masked; and, where
+    Fava is not ``--read-only``, the finance office's desk (记账, fava/desk.py)."""
+
+    has_js_module = True  # FundLedger.js: the desk's preview and submit
 
     def __init__(self, ledger: Any, config: str | None = None) -> None:
         super().__init__(ledger, config)
@@ -102,6 +105,25 @@ class FundLedger(FavaExtensionBase):
         from flask import request
 
         return View(self, request.args)
+
+    # -- the desk: one entry, as ``fundledger add KIND`` writes it (fava/desk.py)
+    @extension_endpoint("entry", ["POST"])
+    def entry_endpoint(self) -> Any:
+        """``kind`` and ``add KIND``'s option names in, ``{"ok": …}`` JSON out (200 or 422)."""
+        import json
+
+        from flask import Response, request
+
+        from .desk import entered_by, same_origin, submit
+
+        if not same_origin(request):
+            answer_body, status = {"ok": False, "errors": ["拒绝跨站提交 (cross-site refused)"]}, 403
+        else:
+            answer = submit(self.ledger.beancount_file_path, request.form, entered_by(request))
+            answer_body, status = answer.body, answer.status
+        return Response(json.dumps(answer_body, ensure_ascii=False), status=status,
+                        mimetype="application/json",
+                        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})
 
     # -- downloads
     @extension_endpoint("notice")

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 Date = datetime.date
 # the to-do list first: the page a supervisory group member opens on
-PAGES = ("todo", "position", "loans", "members", "applications", "notice")
+PAGES = ("todo", "position", "loans", "members", "applications", "notice", "desk")
 TODO_WINDOWS = (0, 30, 90)
 def page_language() -> str:
     """``zh`` when Fava's locale (its ``language`` option, else the browser's) is Chinese."""
@@ -299,6 +299,22 @@ class View:
     def years(self) -> list[int]:
         return pages.years(self.state, self.as_of)
 
+    @cached_property
+    def writable(self) -> bool:
+        """Fava runs without ``--read-only``: the desk (记账) is offered."""
+        from .desk import writable
+
+        return writable()
+
+    @cached_property
+    def desk(self) -> Any:
+        from .desk import Desk
+
+        return Desk(self)
+
+    def tabs(self) -> list[str]:
+        return [p for p in PAGES if p != "desk" or self.writable]
+
     def notice_year(self) -> int:
         years = self.years()
         asked = _year(self.args.get("year"))
@@ -324,6 +340,7 @@ class _Words(Words):
     """Fava's words, and the to-do list's (``cli_todo.WORDS``, keys ``todo_*``)."""
 
     _OWN = {"fv_nav_todo": ("待办", "To do"),
+            "fv_nav_desk": ("记账", "Desk"),
             "todo_bad_within": ("天数 {value} 无效，按 30 天显示",
                                 "{value} is not a number of days: 30 days shown"),
             "todo_within_label": ("未来天数", "Days ahead"),

@@ -1,0 +1,198 @@
+"""The HTTP entry endpoint of the desk (issue 14 item 2) in a real Fava: ``POST
+/<ledger>/extension/FundLedger/entry`` is ``fundledger add KIND``: good entries are written
+(with ``entered-by:``), bad ones answer 422 with every file byte-identical, ``--read-only``
+refuses, and 16 concurrent submissions, a concurrent ``fundledger add`` and a concurrent save
+in Fava's own editor all land exactly once."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from fava_helpers import FavaServer, fava_copy
+
+import fundledger
+from fundledger.entry import writer
+
+LEDGERS = Path(__file__).parent / "ledgers"
+ADD = "from fundledger.cli_entry import add; add()"
+
+
+def post(server: FavaServer, fields: dict[str, str], path: str = "/extension/FundLedger/entry",
+         headers: dict[str, str] | None = None) -> tuple[int, dict]:
+    data = urllib.parse.urlencode(fields).encode()
+    request = urllib.request.Request(server.base + path, data=data, headers=headers or {},
+                                     method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        body = exc.read()
+        try:
+            return exc.code, json.loads(body)
+        except ValueError:
+            return exc.code, {"raw": body.decode("utf-8", "replace")}
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.beancount"))}
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("desk")
+    source = folder / "src"
+    source.mkdir()
+    (source / "main.beancount").write_bytes((LEDGERS / "spec_example.beancount").read_bytes())
+    main = fava_copy(source, folder / "ledger")
+    server = FavaServer(main, folder / "fava.log", read_only=False)
+    yield server, main
+    server.stop()
+
+
+def test_a_good_donation_is_written_with_entered_by(desk):
+    server, main = desk
+    status, body = post(server, {"kind": "donation", "date": "2026-01-05", "amount": "500",
+                                 "donor": "王建国", "campaign": "2026一日捐"})
+    assert status == 200, body
+    assert body["ok"] is True
+    path = Path(body["file"])
+    assert path == main.parent / "2026.beancount"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[body["line"] - 1].startswith('2026-01-05 * "王建国"')
+    assert body["text"] in path.read_text(encoding="utf-8")
+    assert f'entered-by: "{getpass.getuser()}"' in body["text"]
+    assert 'campaign: "2026一日捐"' in body["text"]
+    assert "voucher:" in body["text"]
+
+
+def test_the_proxy_user_is_entered_by(desk):
+    server, main = desk
+    status, body = post(server, {"kind": "follow-up", "date": "2026-01-06", "member": "M0007",
+                                 "contact": "支部书记"}, headers={"X-Remote-User": "zhang.kj"})
+    assert status == 200, body
+    assert 'entered-by: "zhang.kj"' in body["text"]
+
+
+def test_preview_writes_nothing(desk):
+    server, main = desk
+    before = files_of(main.parent)
+    status, body = post(server, {"kind": "donation", "date": "2026-01-05", "amount": "12.30",
+                                 "donor": "预览", "preview": "1"})
+    assert status == 200 and body["preview"] is True, body
+    assert '"预览"' in body["text"] and "12.30 CNY" in body["text"]
+    assert files_of(main.parent) == before
+
+
+@pytest.mark.parametrize("fields, words", [
+    ({"kind": "donation", "amount": "500"}, "--donor"),  # a required option missing
+    ({"kind": "donation", "amount": "5.001", "donor": "甲"}, "5.001"),  # three decimals
+    ({"kind": "donation", "amount": "-5", "donor": "甲"}, ""),  # negative
+    ({"kind": "donation", "amount": "5", "donor": "甲", "date": "2026-02-30"}, "--date"),
+    ({"kind": "donation", "amount": "5", "donor": "甲", "account": "Income:Donations:Membrs"},
+     "Income:Donations:Members"),  # a typo, with the closest name
+    ({"kind": "repay", "loan": "L2025-003", "principal": "99999", "date": "2026-01-07"},
+     "FL3"),  # above the loan's balance: a fund rule's error
+    ({"kind": "review", "member": "M0007", "tier": "超级困难"}, "--tier"),
+    ({"kind": "relief", "member": "M9999", "account": "Visits", "amount": "100"}, "M9999"),
+    ({"kind": "nonsense"}, "没有这种分录"),
+    ({"kind": "donation", "amount": "5", "donor": "甲", "file": "/etc/passwd"}, "file"),
+])
+def test_bad_entries_are_refused_and_nothing_changes(desk, fields, words):
+    server, main = desk
+    before = files_of(main.parent)
+    status, body = post(server, fields)
+    assert status == 422, body
+    assert body["ok"] is False and body["errors"], body
+    assert words in "\n".join(body["errors"])
+    assert files_of(main.parent) == before
+
+
+def test_read_only_fava_refuses(tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "main.beancount").write_bytes((LEDGERS / "spec_example.beancount").read_bytes())
+    main = fava_copy(source, tmp_path / "ledger")
+    server = FavaServer(main, tmp_path / "fava.log")  # --read-only
+    try:
+        before = files_of(main.parent)
+        status, _ = post(server, {"kind": "donation", "date": "2026-01-05", "amount": "5",
+                                  "donor": "甲"})
+        assert status in (401, 403, 405)
+        assert files_of(main.parent) == before
+    finally:
+        server.stop()
+
+
+def test_another_site_is_refused(desk):
+    server, main = desk
+    before = files_of(main.parent)
+    status, body = post(server, {"kind": "donation", "amount": "5", "donor": "甲"},
+                        headers={"Origin": "http://evil.example"})
+    assert status == 403
+    assert files_of(main.parent) == before
+
+
+def _editor_save(server: FavaServer, path: Path, line: str) -> int:
+    """Append LINE to PATH through Fava's own source editor (its sha256 check); the attempts."""
+    for attempt in range(1, 50):
+        query = urllib.parse.urlencode({"filename": str(path)})
+        with urllib.request.urlopen(f"{server.base}/api/source?{query}", timeout=60) as response:
+            data = json.loads(response.read())["data"]
+        body = json.dumps({"file_path": str(path), "source": data["source"] + line,
+                           "sha256sum": data["sha256sum"]}).encode()
+        request = urllib.request.Request(f"{server.base}/api/source", data=body, method="PUT",
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=60):
+                return attempt
+        except urllib.error.HTTPError:
+            continue  # someone wrote between our read and save: read again, as a clerk would
+    raise AssertionError("Fava's editor never saved")
+
+
+def test_sixteen_posts_a_command_and_an_editor_save_land_exactly_once(desk):
+    server, main = desk
+    target = main.parent / "2026.beancount"
+    assert target.exists()  # written by the first test
+    results: list[tuple[int, dict]] = []
+    editor: list[int] = []
+
+    def one(n: int) -> None:
+        results.append(post(server, {"kind": "donation", "date": "2026-01-08", "amount": "10",
+                                     "donor": f"并发{n:02d}"}))
+
+    def edit() -> None:
+        editor.append(_editor_save(server, target, '\n2026-01-08 * "编辑器" "在 Fava 编辑器录入"\n'
+                                   '  Assets:Bank:Fund              3.00 CNY\n'
+                                   '  Income:Donations:Members\n'))
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(16)]
+    threads.append(threading.Thread(target=edit))
+    command = subprocess.Popen(
+        [sys.executable, "-c", ADD, "donation", str(main), "--amount", "10", "--donor", "命令行",
+         "--date", "2026-01-08"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    out, err = command.communicate(timeout=300)
+    assert command.returncode == 0, err.decode()
+    assert [s for s, _ in results] == [200] * 16, [b for s, b in results if s != 200]
+    assert editor, "the editor thread did not finish"
+    text = target.read_text(encoding="utf-8")
+    for n in range(16):
+        assert text.count(f'* "并发{n:02d}"') == 1
+    assert text.count('* "命令行"') == 1
+    assert text.count('* "编辑器"') == 1
+    fund = fundledger.load(main)
+    assert fund.errors == []
+    assert not list(main.parent.glob(".*" + writer.TMP_SUFFIX))
