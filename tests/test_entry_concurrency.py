@@ -169,16 +169,19 @@ def test_another_file_of_the_ledger_changed_during_the_check_is_detected(top, mo
     with top.open("a", encoding="utf-8") as out:
         out.write('\ninclude "other.beancount"\n')
     rounds = []
-    real = writer.load_mirrored
 
-    def slow_check(*args, **kw):
-        result = real(*args, **kw)
-        if not rounds:
-            rounds.append(1)
-            other.write_text(FAVA_ENTRY, encoding="utf-8")
-        return result
+    def slow(real):
+        def check(*args, **kw):
+            result = real(*args, **kw)
+            if not rounds:
+                rounds.append(1)
+                other.write_text(FAVA_ENTRY, encoding="utf-8")
+            return result
+        return check
 
-    monkeypatch.setattr(writer, "load_mirrored", slow_check)
+    # whichever check the writer runs (in memory, or the written ledger loaded in a copy)
+    monkeypatch.setattr(writer, "load_mirrored", slow(writer.load_mirrored))
+    monkeypatch.setattr(writer, "check_plan", slow(writer.check_plan))
     outcome = writer.write_entries(top, _donation("我们"), explicit=top)
     assert outcome.written and outcome.attempts == 2
     assert fundledger.load(top).errors == []

@@ -1,8 +1,8 @@
 """Writing entries safely: checked first, one writer at a time, never over someone's change.
 
 ``write_entries`` takes the lock ``.fundledger.lock`` beside the top-level file, loads the
-ledger, builds the entries, checks the whole ledger with them in it, and only then appends
-them, each file replaced atomically (temporary file in the same folder, fsync, rename, fsync
+ledger, builds the entries, checks the ledger with them in it (``memory``; a refusal, or what
+memory cannot tell, by loading it in a copy: ``check``), only then appends them, each file replaced atomically (temporary file in the same folder, fsync, rename, fsync
 of the folder). A symlinked file is written through: the temporary file goes beside the real
 file, which is replaced, and the link stays. A file that cannot be replaced that way without
 harm — read-only (no write bit, even for root), in a read-only folder, hard-linked (a rename
@@ -32,6 +32,7 @@ from ..twice import Pair, entered_twice
 from .check import Found, found_all, load_mirrored, new_errors
 from .format import AMOUNT_COLUMN, Entry, EntryError, amount_column
 from .layout import ACCOUNTS, accounts_file, target_file
+from .memory import check_plan
 
 LOCK_NAME = ".fundledger.lock"
 TMP_SUFFIX = ".fundledger-tmp"
@@ -413,16 +414,20 @@ def write_entries(top: str | Path, build: Callable[[Fund], list[Draft]],
                 for folder in {real_path(p).parent for p in (top, *plan.appends)}:
                     _clean_stale(folder)
             outcome.texts = dict(plan.appends)
-            before = found_all(fund.errors, fund.entries, fund.options)
-            outcome.old_errors = before
+            outcome.old_errors = before = found_all(fund.errors, fund.entries, fund.options)
             final = plan.final(top)
-            changed = [p for p, d in final.items() if plan.snapshot.get(p) != d]
-            _, after, _, twice = load_mirrored(top, final, changed)
-            # entries are only appended: a pair whose places the ledger had already is old
-            had = {pair.places for pair in entered_twice(fund.entries)}
-            outcome.twice = [pair.new_second(_places(fund.entries)) for pair in twice
-                             if pair.places not in had]
-            fresh = new_errors(before, after)
+            new_files = plan.creates + plan.includes
+            verdict = check_plan(fund, new_files, plan.snapshot, final, plan.appends)
+            if verdict is not None and not verdict.new_errors:
+                outcome.twice, fresh = verdict.twice, []
+            else:  # a refusal, or what only a full load can tell: the written ledger, loaded
+                changed = [p for p, d in final.items() if plan.snapshot.get(p) != d]
+                _, after, _, twice = load_mirrored(top, final, changed)
+                # entries are only appended: a pair whose places the ledger had already is old
+                had = {pair.places for pair in entered_twice(fund.entries)}
+                outcome.twice = [pair.new_second(_places(fund.entries)) for pair in twice
+                                 if pair.places not in had]
+                fresh = new_errors(before, after)
             if fresh:
                 # Perhaps the copy differs from the real folders, or a file changed since the
                 # load: compare with the copy of the ledger as it stands.

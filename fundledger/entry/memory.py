@@ -1,0 +1,266 @@
+"""Check new entries against the ledger already loaded, without reparsing any file.
+
+A full load of the written ledger (what ``check.load_mirrored`` does) parses every file,
+books, runs the plugins and validates — twice the time of ``bean-check``. The new entries
+can change only a little of its verdict, so ``check_in_memory`` computes just that:
+
+1. the new text is parsed alone (``parse_string``), its lines numbered where the writer
+   will append it, and booked alone (``booking.book``: with units-only postings in the
+   ledger's currency interpolation needs no lot of the ledger's inventory);
+2. the checks whose errors are local are run again on the part of the ledger the new entries
+   touch, with the new entries in: beancount's validations of one entry alone on the new
+   entries; those that look an account up (open, close, currencies, duplicate assertions) on
+   the entries of the new entries' accounts with their ``open``/``close`` (on every entry
+   naming such an account when a new entry opens or closes one); the balance assertions on
+   an account of the new entries or a parent of one, with every transaction inside the
+   asserted accounts;
+3. the fund rules see the whole ledger (their state pass is the cheap part of the load):
+   ``check(build_state(entries + new))``.
+
+An error those runs give that the loaded ledger does not have is new; everything else the
+full load would report is the loaded ledger's, unchanged. The verdict equals a full load's
+(errors compared as ``check.Found``: code, file, line, message; ``tests/test_memory_check.py``
+compares them on random entries). A refusal is confirmed by the full check (writer), which
+also quotes the written lines in its explanations. Where the equality is not argued above, ``check_in_memory`` returns None and the writer does the full check:
+a plugin other than the fund plugin, ``plugin_processing_mode`` raw, the ``documents``
+option, any ``pad`` in the ledger (pad's transactions and the fund plugin's padded state
+depend on every posting), a new or newly included file, a file reached by an absolute
+``include``, ``pushtag``/``pushmeta`` in a file written to, a posting with a cost or a price,
+new text that does not parse cleanly, a ``custom`` without values, and a new entry that
+sorts level (same date, kind and line) with an entry it would be checked beside.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from beancount.core import data, getters
+from beancount.ops import balance, validation
+from beancount.parser import booking, parser
+
+from ..twice import Pair, entered_twice
+from .check import Found, found, found_all, new_errors
+
+KNOWN_PLUGINS = frozenset({"fundledger.plugin"})
+_DIRECTIVES = ("pushtag", "poptag", "pushmeta", "popmeta", "include", "option", "plugin")
+_CARRIED = (b"pushtag", b"pushmeta")  # in a file written to: they would reach the new text
+
+
+@dataclass
+class Verdict:
+    """What the written ledger would report that the loaded one does not."""
+
+    new_errors: list[Found] = field(default_factory=list)
+    twice: list[Pair] = field(default_factory=list)  # pairs with a new entry in them
+    entries: list[Any] = field(default_factory=list)  # the ledger's entries with the new ones
+
+
+def first_line(data_after: bytes, text: str) -> int:
+    """The line (beancount counts ``\\n`` only) on which ``text`` starts once appended,
+    ``data_after`` being the file as written (``writer.append_text``)."""
+    return data_after.count(b"\n") - text.count("\n") + 1
+
+
+def _accounts(entry: Any) -> set[str]:
+    if isinstance(entry, data.Transaction):
+        return {posting.account for posting in entry.postings}
+    return set(getters.get_entry_accounts(entry))
+
+
+def _parents(account: str) -> set[str]:
+    parts = account.split(":")
+    return {":".join(parts[:i]) for i in range(1, len(parts) + 1)}
+
+
+def parse_new(texts: dict[str, tuple[str, int]], options: dict[str, Any]
+              ) -> tuple[list[Any], list[Any]] | None:
+    """The new entries, booked, and their booking errors; None if they need a full load."""
+    entries: list[Any] = []
+    for filename, (text, line) in texts.items():
+        if any(line.lstrip().startswith(_DIRECTIVES) for line in text.splitlines()):
+            return None
+        parsed, errors, _ = parser.parse_string("\n" * (line - 1) + text,
+                                                report_filename=filename)
+        if errors:
+            return None
+        entries.extend(parsed)
+    for entry in entries:
+        if isinstance(entry, data.Pad) or (isinstance(entry, data.Custom) and not entry.values):
+            return None
+        for posting in getattr(entry, "postings", ()):
+            if posting.cost is not None or posting.price is not None:
+                return None
+    booked, errors = booking.book(sorted(entries, key=data.entry_sortkey), options)
+    return booked, errors
+
+
+def _level(subset: list[Any], new: list[Any]) -> bool:
+    keys = {data.entry_sortkey(e) for e in subset}
+    return any(data.entry_sortkey(e) in keys for e in new)
+
+
+# beancount's validations whose errors on an entry depend on that entry alone: run on the new
+# entries only. The others look an entry's accounts up (open, close, currencies, duplicate
+# assertions): run on the entries of the new entries' accounts.
+_PER_ENTRY = frozenset({validation.validate_check_transaction_balances,
+                        validation.validate_data_types, validation.validate_documents_paths,
+                        validation.validate_duplicate_commodities})
+
+
+@dataclass
+class _Part:
+    """The old entries the checks must see again beside the new ones."""
+
+    near: list[Any]  # naming an account of the new entries, with the open/close of theirs
+    own: list[Any]  # the open/close and the assertions of the new entries' accounts
+    asserted: list[Any]  # the assertions the new entries can change, what they sum, opens
+
+
+def _part(entries: list[Any], new: list[Any]) -> _Part | None:
+    touched: set[str] = set()
+    for entry in new:
+        touched |= _accounts(entry)
+    upward: set[str] = set()
+    for account in touched:
+        upward |= _parents(account)
+    asserted = {e.account for e in new if isinstance(e, data.Balance)}
+    opens: dict[str, list[Any]] = {}
+    near: list[Any] = []
+    balances: list[Any] = []  # assertions on a touched account or a parent of one
+    transactions: list[Any] = []
+    for entry in entries:
+        if isinstance(entry, data.Pad):
+            return None
+        if isinstance(entry, (data.Open, data.Close)):
+            opens.setdefault(entry.account, []).append(entry)
+        if isinstance(entry, data.Balance) and entry.account in upward:
+            balances.append(entry)
+            asserted.add(entry.account)
+        if isinstance(entry, data.Transaction):
+            transactions.append(entry)
+            if any(p.account in touched for p in entry.postings):
+                near.append(entry)
+        elif _accounts(entry) & touched:
+            near.append(entry)
+    inside: dict[str, bool] = {}
+
+    def under(account: str) -> bool:
+        if account not in inside:
+            inside[account] = bool(_parents(account) & asserted)
+        return inside[account]
+
+    flows = [t for t in transactions if any(under(p.account) for p in t.postings)] if asserted \
+        else []
+
+    def with_opens(part: Iterable[Any], named: set[str]) -> list[Any]:
+        for entry in part:
+            named |= _accounts(entry)
+        out = {id(e): e for e in part}
+        out.update((id(o), o) for a in named for o in opens.get(a, ()))
+        return sorted(out.values(), key=data.entry_sortkey)
+
+    own = [e for e in balances if e.account in touched]
+    return _Part(with_opens(near, set(touched)), with_opens(own, set(touched)),
+                 with_opens([*balances, *flows], set()))
+
+
+def _merged(old: Iterable[Any], new: list[Any]) -> list[Any]:
+    return sorted([*old, *new], key=data.entry_sortkey)
+
+
+def _after(part: _Part, new: list[Any], options: dict[str, Any]) -> list[Any] | None:
+    """The errors of the local checks with the new entries in; None on a tie in the order."""
+    opening = any(isinstance(e, (data.Open, data.Close, data.Commodity)) for e in new)
+    scoped = part.near if opening else part.own
+    if _level(scoped, new) or _level(part.asserted, new):
+        return None
+    errors: list[Any] = []
+    beside = _merged(scoped, new)
+    for function in validation.VALIDATIONS:
+        errors.extend(function(new if function in _PER_ENTRY else beside, options))
+    errors.extend(balance.check(_merged(part.asserted, new), options)[1])
+    return errors
+
+
+def check_in_memory(entries: list[Any], errors: list[Any], options: dict[str, Any],
+                    state: Any, texts: dict[str, tuple[str, int]]) -> Verdict | None:
+    """The errors the ledger (``entries``, ``errors``, ``options`` as loaded, ``state`` its
+    fund state) would have with ``texts`` (file -> (text appended, its first line)) that it
+    has not; None where only a full load can tell (see the module doc)."""
+    from ..plugin import currency_of
+    from ..rules import check
+    from ..state import build_state
+
+    if options.get("plugin_processing_mode") != "default" or options.get("documents"):
+        return None
+    if any(name not in KNOWN_PLUGINS for name, _ in options.get("plugin", [])):
+        return None
+    read = {os.path.normpath(str(p)) for p in options.get("include", []) if isinstance(p, str)}
+    if any(os.path.normpath(name) not in read for name in texts):
+        return None
+    parsed = parse_new(texts, options)
+    if parsed is None:
+        return None
+    new, booking_errors = parsed
+    part = _part(entries, new)
+    if part is None:
+        return None
+    local = _after(part, new, options)
+    if local is None:
+        return None
+    merged = _merged(entries, new)
+    state_after = build_state(merged, currency_of(options))
+    if state_after.valueless_customs or state_after.pads:
+        return None
+    after = [*booking_errors, *local, *check(state_after)]
+    # An error the ledger has already is not new; what the local checks cannot change is
+    # in the full load before and after alike (see the module doc).
+    plain = [found(error) for error in after]
+    left = new_errors([found(error) for error in errors], plain)
+    raised = []
+    for error, one in zip(after, plain, strict=True):
+        if one in left:
+            left.remove(one)
+            raised.append(error)
+    fresh = found_all(raised, merged, options)  # explained: only the new ones
+    places = {(str(e.meta.get("filename")), int(e.meta.get("lineno") or 0)) for e in new}
+    old_places = {(str(e.meta.get("filename")), int(e.meta.get("lineno") or 0))
+                  for e in entries if e.meta}
+    days = {e.date for e in new}  # a pair is two transactions of one day
+    twice = [pair.new_second(old_places)
+             for pair in entered_twice(e for e in merged if e.date in days)
+             if set(pair.places) & places]
+    return Verdict(fresh, twice, merged)
+
+
+def texts_for(final: dict[Path, bytes], appends: dict[Path, str]
+              ) -> dict[str, tuple[str, int]] | None:
+    """``check_in_memory``'s ``texts`` for a writer's plan: each file's text and first line;
+    None if a file written to holds ``pushtag``/``pushmeta`` (they may reach the new text)."""
+    if any(word in final[path] for path in appends for word in _CARRIED):
+        return None
+    return {str(path): (text, first_line(final[path], text)) for path, text in appends.items()}
+
+
+_ABSOLUTE_INCLUDE = re.compile(rb'^[ \t]*include[ \t]+"/', re.MULTILINE)
+
+
+def check_plan(fund: Any, new_files: list[Path], snapshot: dict[Path, bytes | None],
+               final: dict[Path, bytes], appends: dict[Path, str]) -> Verdict | None:
+    """The verdict on a writer's plan from the loaded ``fund``, where it can be had without a
+    load: entries appended to files the ledger already includes (``new_files``: those to
+    create or include), none reached by an absolute path (the full check refuses those), and
+    ``FUNDLEDGER_FULL_CHECK`` not set; None otherwise."""
+    if new_files or os.environ.get("FUNDLEDGER_FULL_CHECK"):
+        return None
+    if any(_ABSOLUTE_INCLUDE.search(data) for data in snapshot.values() if data):
+        return None
+    texts = texts_for(final, appends)
+    if texts is None:
+        return None
+    return check_in_memory(fund.entries, fund.errors, fund.options, fund.state, texts)
