@@ -47,7 +47,8 @@ def free_port() -> int:
 
 
 class FavaServer:
-    """``fava --read-only --host 127.0.0.1 --port N LEDGER`` as a child process."""
+    """``fava --read-only --host 127.0.0.1 --port N LEDGER`` as a child process (without
+    ``--read-only`` when ``read_only`` is false: the finance office's desk)."""
 
     def __init__(self, ledger: Path, log: Path, start_timeout: float = 90.0,
                  read_only: bool = True):
@@ -58,7 +59,8 @@ class FavaServer:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
             [sys.executable, "-c", "from fava.cli import main; main()",
-             *(["--read-only"] if read_only else []), "--host", "127.0.0.1", "--port", str(self.port), str(ledger)],
+             *(["--read-only"] if read_only else []),
+             "--host", "127.0.0.1", "--port", str(self.port), str(ledger)],
             stdout=self._log, stderr=subprocess.STDOUT, env=env, cwd=ledger.parent)
         self.base = self._wait(start_timeout)
 

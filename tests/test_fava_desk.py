@@ -147,9 +147,10 @@ def test_every_form_previews_then_writes(fava, browser, ledger, artifacts):
             problems.append((kind, result[:600]))
             continue
         assert preview.splitlines()[0] in result
-        if kind in ("member", "loan", "donation"):
+        if kind in ("member", "loan", "donation", "repay"):
             screenshot(browser, artifacts / f"desk-{kind}-written.png")
     assert problems == []
+    assert "今天的政策" in browser.find_element(By.CSS_SELECTOR, "[data-fl=desk-policy]").text
     assert console_errors(browser) == []
     fund = fundledger.load(ledger)
     assert fund.errors == []

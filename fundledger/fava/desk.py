@@ -28,6 +28,8 @@ BATCH_HEADER = ("日期", "捐款人", "金额", "募捐活动")
 USER_HEADERS = ("X-Remote-User", "Remote-User")
 NOT_OVER_HTTP = {"ledger", "file_", "dry_run"}
 TRUE = {"1", "on", "true", "yes", "y"}
+# options whose help has no Chinese of their own
+LABELS = {"interest-account": "利息收入账户 (interest income account)"}
 
 
 @dataclass
@@ -42,6 +44,7 @@ class Field:
     flag: bool
     choices: list[tuple[str, str]]  # (value, shown) for a closed vocabulary, else []
     option: str = ""  # the option, ``--name``
+    default: str = ""  # the option's own default, shown greyed in the field
 
 
 def commands() -> dict[str, click.Command]:
@@ -78,10 +81,13 @@ def fields(kind: str) -> list[Field]:
             continue
         option = max(param.opts, key=len)
         name = option.lstrip("-")
-        help_ = param.help or name
+        help_ = param.help or LABELS.get(name, name)
+        default = (str(param.default) if isinstance(param.default, (str, int, float))
+                   and not param.is_flag else "")
         field_name = f"{kind}-{name}" if name == "kind" else name
         out.append(Field(field_name, _label(help_, name), help_, bool(param.required),
-                         bool(param.is_flag), _choices(param), option))
+                         bool(param.is_flag), _choices(param), option,
+                         default))
     return out
 
 
@@ -333,6 +339,27 @@ class Desk:
 
     def picker(self, field_: Field) -> str | None:
         return self.PICKED.get(field_.name)
+
+    def policy(self) -> Any:
+        return self.view.ext.fund.policy_at(self.view.today)
+
+    def policy_line(self) -> str:
+        """Today's policy, as the defaults and limits the entries are checked against."""
+        p, v = self.policy(), self.view
+        rate = f"，年利率上限 {p.loan_rate_max * 100:.2f}%" if p.loan_rate_max is not None else ""
+        steps = "、".join(v.step(s) for s in p.steps_loan)
+        return (f"今天的政策：借款上限 {p.loan_max} 元，期限 {p.loan_term_months} 个月{rate}，"
+                f"{'须有担保，' if p.guarantor_required else ''}公示 {p.publicity_days} 天；"
+                f"借款步骤 {steps}")
+
+    def placeholder(self, field_: Field) -> str:
+        """The policy's default or limit for a field, shown greyed in it."""
+        p = self.policy()
+        if field_.name == "rate" and p.loan_rate_max is not None:
+            return f"上限 {p.loan_rate_max}（{p.loan_rate_max * 100:.2f}%）"
+        if field_.name == "amount" and self.kind in ("apply", "approve", "loan"):
+            return f"借款上限 {p.loan_max}" if self.kind != "apply" else f"借款不超过 {p.loan_max}"
+        return field_.default
 
     def choices(self) -> dict[str, list[Choice]]:
         from ..masking import mask_name
