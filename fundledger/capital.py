@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import cn2an
-
 from .money import q
 
 MAX_DIGITS = 16  # 玖仟玖佰玖拾玖万…亿…: as far as cn2an, and the numerals, go
@@ -28,6 +26,8 @@ def rmb_upper(amount: Decimal, prefix: str = "人民币") -> str:
         return f"{prefix}零元整"
     if value.adjusted() >= MAX_DIGITS:
         return f"{prefix}金额超出大写范围"
+    import cn2an  # 70 ms to import: only when an amount is spelled
+
     text = cn2an.an2cn(f"{value:f}", "rmb")
     fen = int(value * 100) % 10
     if fen == 0 and not text.endswith("整"):

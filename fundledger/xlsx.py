@@ -21,14 +21,14 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from wcwidth import wcswidth
 
 from fundledger.spreadsheet import safe_cell
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 MONEY = "#,##0.00"
 DATE = "yyyy-mm-dd"
@@ -55,6 +55,8 @@ def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
     """The workbook of ``sheets``, in order, as the bytes of an ``.xlsx`` file."""
     if not sheets:
         raise ValueError("a workbook needs at least one sheet")
+    from openpyxl import Workbook  # 120 ms to import: only when a workbook is written
+
     book = Workbook()
     book.remove(book.active)
     for sheet in sheets:
@@ -65,6 +67,9 @@ def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
 
 
 def _write_sheet(book: Workbook, sheet: Sheet) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     ws = book.create_sheet(sheet_name(sheet.name))
     columns = len(sheet.headers)
     widths = [display_width(str(h)) for h in sheet.headers]
@@ -120,6 +125,8 @@ def _put(cell: Any, value: Any) -> str:
             # Beyond 15 significant digits Excel would round the number: keep it exact, as text.
             cell.value = str(value)
             cell.data_type = "s"
+            from openpyxl.styles import Alignment
+
             cell.alignment = Alignment(horizontal="right")
             return str(value)
         cell.value = value
