@@ -228,6 +228,37 @@ def approve_cmd(fund: Fund, **values: Any) -> list[Draft]:
     return kinds.approve(fund, **values)
 
 
+@add.command("reschedule")
+@entry_command
+@DATE
+@click.option("--loan", "loan_id", required=True, help="借款编号 (loan ID)")
+@click.option("--due", type=DAY, required=True, help="批准的新到期日 (the new due date)")
+@click.option("--minutes", required=True, help="会议纪要文号 (minutes of the decision)")
+def reschedule_cmd(fund: Fund, **values: Any) -> list[Draft]:
+    """借款展期 (a loan rescheduled)."""
+    return kinds.reschedule(fund, **values)
+
+
+@add.command("write-off")
+@entry_command
+@DATE
+@click.option("--loan", "loan_id", required=True, help="借款编号 (loan ID)")
+@click.option("--minutes", required=True, help="会议纪要文号 (minutes of the decision)")
+def write_off_cmd(fund: Fund, **values: Any) -> list[Draft]:
+    """核销批准 (approval to write a loan off)."""
+    return kinds.write_off(fund, **values)
+
+
+@add.command("release")
+@entry_command
+@DATE
+@AMOUNT
+@click.option("--minutes", required=True, help="会议纪要文号 (minutes of the decision)")
+def release_cmd(fund: Fund, **values: Any) -> list[Draft]:
+    """本金调剂为可支用资金 (principal released to spendable)."""
+    return kinds.release(fund, **values)
+
+
 @add.command("loan")
 @entry_command
 @DATE

@@ -325,6 +325,32 @@ def repay(fund: Fund, *, date: Any = None, loan_id: str, principal: str,
     return drafts
 
 
+def reschedule(fund: Fund, *, date: Any = None, loan_id: str, due: Any,
+               minutes: str) -> list[Draft]:
+    """展期: ``custom "reschedule" LOAN-ID NEW-DUE`` with the decision's ``minutes:`` (SPEC §2)."""
+    loan_id = known_loan(fund, loan_id)
+    entry = custom(day_or_today(date), "reschedule", loan_id, day_or_today(due),
+                   meta=[("minutes", _text(minutes, "会议纪要 minutes"))])
+    return [Draft(entry, "loans")]
+
+
+def write_off(fund: Fund, *, date: Any = None, loan_id: str, minutes: str) -> list[Draft]:
+    """核销批准: ``custom "write-off" LOAN-ID`` with ``minutes:`` (SPEC §2); the loss itself
+    is a transaction to ``Expenses:Losses`` on or after it (FL308)."""
+    loan_id = known_loan(fund, loan_id)
+    entry = custom(day_or_today(date), "write-off", loan_id,
+                   meta=[("minutes", _text(minutes, "会议纪要 minutes"))])
+    return [Draft(entry, "loans")]
+
+
+def release(fund: Fund, *, date: Any = None, amount_: str, minutes: str) -> list[Draft]:
+    """本金调剂: ``custom "release" AMOUNT`` moves principal to spendable (SPEC §1)."""
+    cur = fund.currency
+    entry = custom(day_or_today(date), "release", amount(parse_amount(amount_, cur), cur),
+                   meta=[("minutes", _text(minutes, "会议纪要 minutes"))])
+    return [Draft(entry, "funding")]
+
+
 # ---------------------------------------------------------------- relief
 
 def relief(fund: Fund, *, date: Any = None, member_id: str, account: str, amount_: str,
