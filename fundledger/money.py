@@ -44,3 +44,8 @@ def as_str(value: Decimal) -> str:
     if value.as_tuple().exponent >= -2:  # type: ignore[operator]
         value = value.quantize(FEN, context=ctx)  # exact: only adds zeros
     return f"{value:f}"
+
+
+def pct(value: Decimal | None, places: int = 1) -> str:
+    """A share as a percentage (``0.2570`` -> ``25.7%``); ``—`` where there is none."""
+    return "—" if value is None else f"{value * 100:.{places}f}%"

@@ -17,7 +17,7 @@ from typing import Any
 
 from .capital import rmb_upper
 from .i18n import Words
-from .money import ZERO, fmt
+from .money import ZERO, fmt, pct
 from .notice import Notice
 
 Date = datetime.date
@@ -174,10 +174,6 @@ def share(part: Decimal, whole: Decimal) -> Decimal | None:
 def change(now: Decimal, before: Decimal) -> Decimal | None:
     """Relative change over the previous year; None when there was nothing to compare."""
     return None if before == 0 else (now - before) / before
-
-
-def pct(value: Decimal | None, places: int = 1) -> str:
-    return "—" if value is None else f"{value * 100:.{places}f}%"
 
 
 def bars(items: list[tuple[str, Decimal]], width: int = 150) -> list[dict[str, Any]]:

@@ -21,9 +21,9 @@ import jinja2
 
 from .capital import rmb_upper
 from .i18n import Words
-from .money import fmt
+from .money import fmt, pct
 from .notice import Notice
-from .notice_text import Official, bars, change, notice_document, pct, share
+from .notice_text import Official, bars, change, notice_document, share
 
 
 def packaged_templates() -> Path:

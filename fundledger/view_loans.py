@@ -74,6 +74,11 @@ class LoanSummary:
     by_status: tuple[tuple[str, int], ...] = ()
 
     @property
+    def overdue_share(self) -> Decimal | None:
+        """Overdue balance as a share of the outstanding balance."""
+        return ratio(self.overdue_amount, self.outstanding)
+
+    @property
     def par30(self) -> Decimal | None:
         return ratio(self.at_risk_30, self.outstanding)
 

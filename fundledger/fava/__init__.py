@@ -24,9 +24,10 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 
 from ..fund import Fund
 from ..i18n import Words
+from ..money import pct
 from ..plugin import currency_of
 from ..state import FundState, build_state
-from .page import View, _money, _pct, _year, _years, page_language
+from .page import View, _money, _year, _years, page_language
 
 Date = datetime.date
 FORMATS = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
@@ -97,7 +98,7 @@ class FundLedger(FavaExtensionBase):
     def jinja_env(self) -> jinja2.Environment:
         env = FavaExtensionBase.jinja_env.func(self)  # type: ignore[attr-defined]
         env.filters["money"] = _money
-        env.filters["pct"] = _pct
+        env.filters["pct"] = pct
         return env
 
     def view(self) -> View:

@@ -61,10 +61,6 @@ def _money(value: Decimal | int | str | None) -> str:
     return fmt(value if isinstance(value, Decimal) else Decimal(str(value)))
 
 
-def _pct(value: Decimal | None, places: int = 1) -> str:
-    return "—" if value is None else f"{value * 100:.{places}f}%"
-
-
 class View:
     """One request's page: which page, as of which day, in which language, and its links."""
 
