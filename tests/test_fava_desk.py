@@ -102,7 +102,8 @@ def press(driver, form, action: str) -> str:
 
 
 # Each kind's form, filled as a clerk would, in an order where each entry is allowed by the
-# ones before it (a member, reviewed, applies; the application's steps, approval, loan, repay).
+# ones before it (a member, reviewed, applies; the application's steps, approval, loan, repay;
+# a second application refused; a reschedule, a write-off approval and a release).
 FORMS = [
     ("member", {"date": "2026-02-02", "id": "M0100", "name": "李金明", "branch": "东山村党支部",
                 "category": "rural", "contact": "155****3089"}),
@@ -117,6 +118,20 @@ FORMS = [
     ("loan", {"date": "2026-02-18", "application": "A2026-001", "amount": "3000",
               "guarantor": "东山村党支部"}),
     ("repay", {"date": "2026-03-18", "loan": "L2026-001", "principal": "500"}),
+    # a second application from the member, refused (不予帮扶: the step reject)
+    ("apply", {"date": "2026-03-06", "id": "A2026-002", "member": "M0100", "apply-kind": "relief",
+               "amount": "2000", "purpose": "住院医疗"}),
+    ("step", {"date": "2026-03-09", "application": "A2026-002", "step": "reject"}),
+    # the committee's decisions: L2026-001 (due 2028-02-18, 24 months) extended six months,
+    # within loan-extension-months (12: at most 2029-02-18)
+    ("reschedule", {"date": "2026-03-20", "loan": "L2026-001", "due": "2028-08-18",
+                    "minutes": "乡委〔2026〕5号"}),
+    # approval to write off what is left of L2025-003 (2000 after its 2026-06-05 repayment);
+    # the loss transaction itself is no desk form, and the approval alone is allowed (FL308
+    # is a loss without approval)
+    ("write-off", {"date": "2026-09-10", "loan": "L2025-003", "minutes": "乡委〔2026〕9号"}),
+    # principal (1000: the 2025 and 2026 members' donations) to spendable, 500 of it
+    ("release", {"date": "2026-09-15", "amount": "500", "minutes": "乡委〔2026〕10号"}),
     ("donation", {"date": "2026-03-01", "amount": "500", "donor": "王建国",
                   "campaign": "2026一日捐"}),
     ("allocation", {"date": "2026-03-02", "amount": "20000", "account": "Income:Dues",
@@ -147,8 +162,10 @@ def test_every_form_previews_then_writes(fava, browser, ledger, artifacts):
             problems.append((kind, result[:600]))
             continue
         assert preview.splitlines()[0] in result
-        if kind in ("member", "loan", "donation", "repay"):
-            screenshot(browser, artifacts / f"desk-{kind}-written.png")
+        shot = "reject" if kind == "step" and values["step"] == "reject" else kind
+        if shot in ("member", "loan", "donation", "repay", "reject", "reschedule", "write-off",
+                    "release"):
+            screenshot(browser, artifacts / f"desk-{shot}-written.png")
     assert problems == []
     assert "今天的政策" in browser.find_element(By.CSS_SELECTOR, "[data-fl=desk-policy]").text
     assert console_errors(browser) == []
