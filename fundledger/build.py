@@ -69,6 +69,13 @@ class _Builder:
         self.step_candidates: list[Custom] = []
 
     def run(self, entries: list[Any]) -> FundState:
+        self.feed(entries)
+        self._close_day(None)
+        self._link()
+        return self.s
+
+    def feed(self, entries: list[Any]) -> None:
+        """The pass itself, entry by entry (``run`` then closes the last day and links)."""
         for entry in entries:
             try:
                 if entry.date != self.day:
@@ -85,9 +92,6 @@ class _Builder:
                     self.s.pads += 1
             except Exception as exc:  # noqa: BLE001 - a fault names its entry, never escapes
                 self.s.faults.append((entry, exc))
-        self._close_day(None)
-        self._link()
-        return self.s
 
     def _close_day(self, new_day: Date | None) -> None:
         if self.day is not None:
@@ -337,61 +341,87 @@ class _Builder:
         s.step_names = frozenset(
             name for policy in s.policies.all() for name in policy.steps_loan + policy.steps_relief
         ) - {"approve"}
-        for entry in self.step_candidates:
+        s.refs.extend(self.step_refs(self.step_candidates))
+        s.refs.sort(key=ref_order)
+        for ref in s.refs:
+            self.link_ref(ref)
+        for relief in s.relief:
+            self.link_relief(relief)
+        for loan in s.loans.values():
+            self.link_loan(loan)
+        for app in s.applications.values():
+            app.payments.sort(key=payment_order)
+
+    def step_refs(self, candidates: list[Custom]) -> list[Ref]:
+        """The customs named as workflow steps by the policy, as references to applications."""
+        s, refs = self.s, []
+        for entry in candidates:
             if entry.type in s.step_names:
                 try:
-                    s.refs.append(Ref("step", d.read_step(entry), entry.date, entry))
+                    refs.append(Ref("step", d.read_step(entry), entry.date, entry))
                 except d.Malformed as bad:
                     s.rejected.append(Rejected("directive", bad.zh, bad.en, entry))
-        s.refs.sort(key=lambda r: (r.date, r.entry.meta.get("lineno", 0)))
-        for ref in s.refs:
-            target: Any
-            if ref.kind in ("review", "exit", "follow-up"):
-                target = s.members.get(ref.ref)
-            elif ref.kind in ("step", "approve", "reject"):
-                target = s.applications.get(ref.ref)
-            else:
-                target = s.loans.get(ref.ref)
-                if target is not None and target.disbursement is None:
-                    target = None
-            if target is None:
-                s.orphans.append(ref)
-                continue
-            if ref.kind == "review":
-                target.reviews.append(Review(ref.date, ref.value, ref.entry))
-            elif ref.kind == "follow-up":
-                target.follow_ups.append(FollowUp(ref.date, ref.value.contact, ref.value.note,
-                                                  ref.entry))
-            elif ref.kind == "exit":
-                if target.exited is None:
-                    target.exited, target.exit_entry = ref.date, ref.entry
-                    target.exit_reason = ref.entry.meta.get("reason")
-            elif ref.kind in ("step", "approve", "reject"):
-                target.steps.append(Step(ref.entry.type, ref.date, ref.entry))
-                if ref.kind == "approve":
-                    target.approvals.append((ref.date, ref.value, ref.entry))
-            elif ref.kind == "reschedule":
-                target.reschedules.append((ref.date, ref.value, ref.entry))
-            else:
-                target.write_offs.append((ref.date, ref.entry))
-        for relief in s.relief:
-            app = s.applications.get(relief.application_id) if relief.application_id else None
-            if app is not None:
-                app.payments.append(Payment(relief.date, relief.amount, relief.entry, "relief",
-                                            relief.member_id, relief.account))
-        for loan in s.loans.values():
-            app = s.applications.get(loan.application_id) if loan.application_id else None
-            if app is not None:
-                loan.member_id = app.member_id
-                app.payments.append(Payment(loan.disbursed_on, loan.principal, loan.disbursement,
-                                            "loan", app.member_id, loan.account))
-            elif loan.opening:
-                loan.member_id = str(loan.member_raw) if loan.member_raw is not None else None
-            elif loan.disbursement is not None:
-                member = loan.disbursement.meta.get("member")
-                loan.member_id = str(member) if member is not None else None
-        for app in s.applications.values():
-            app.payments.sort(key=lambda p: (p.date, p.entry.meta.get("lineno", 0)))
+        return refs
+
+    def ref_target(self, ref: Ref) -> Any:
+        """What ``ref`` refers to (a member, an application, a disbursed loan), or None."""
+        s = self.s
+        if ref.kind in ("review", "exit", "follow-up"):
+            return s.members.get(ref.ref)
+        if ref.kind in ("step", "approve", "reject"):
+            return s.applications.get(ref.ref)
+        target = s.loans.get(ref.ref)
+        return None if target is not None and target.disbursement is None else target
+
+    def link_ref(self, ref: Ref) -> None:
+        target = self.ref_target(ref)
+        if target is None:
+            self.s.orphans.append(ref)
+        elif ref.kind == "review":
+            target.reviews.append(Review(ref.date, ref.value, ref.entry))
+        elif ref.kind == "follow-up":
+            target.follow_ups.append(FollowUp(ref.date, ref.value.contact, ref.value.note,
+                                              ref.entry))
+        elif ref.kind == "exit":
+            if target.exited is None:
+                target.exited, target.exit_entry = ref.date, ref.entry
+                target.exit_reason = ref.entry.meta.get("reason")
+        elif ref.kind in ("step", "approve", "reject"):
+            target.steps.append(Step(ref.entry.type, ref.date, ref.entry))
+            if ref.kind == "approve":
+                target.approvals.append((ref.date, ref.value, ref.entry))
+        elif ref.kind == "reschedule":
+            target.reschedules.append((ref.date, ref.value, ref.entry))
+        else:
+            target.write_offs.append((ref.date, ref.entry))
+
+    def link_relief(self, relief: Relief) -> None:
+        s = self.s
+        app = s.applications.get(relief.application_id) if relief.application_id else None
+        if app is not None:
+            app.payments.append(Payment(relief.date, relief.amount, relief.entry, "relief",
+                                        relief.member_id, relief.account))
+
+    def link_loan(self, loan: Loan) -> None:
+        s = self.s
+        app = s.applications.get(loan.application_id) if loan.application_id else None
+        if app is not None:
+            loan.member_id = app.member_id
+            app.payments.append(Payment(loan.disbursed_on, loan.principal, loan.disbursement,
+                                        "loan", app.member_id, loan.account))
+        elif loan.opening:
+            loan.member_id = str(loan.member_raw) if loan.member_raw is not None else None
+        elif loan.disbursement is not None:
+            member = loan.disbursement.meta.get("member")
+            loan.member_id = str(member) if member is not None else None
+
+
+def ref_order(ref: Ref) -> tuple[Date, int]:
+    return ref.date, ref.entry.meta.get("lineno", 0)
+
+
+def payment_order(payment: Payment) -> tuple[Date, int]:
+    return payment.date, payment.entry.meta.get("lineno", 0)
 
 
 def _within_a_fund(amount: Decimal) -> None:

@@ -69,12 +69,12 @@ def key_for(files: list[str], code_root: str, load_started_ns: int | None = None
     files = sorted(set(files))
     searches = tuple(sorted({i.search_path for i in read_includes(files)}))
     salt = b""
-    if _changed_during_the_load(files, searches, load_started_ns):
+    if changed_during_the_load(files, searches, load_started_ns):
         salt = os.urandom(16)
     return CacheKey((code_root, tuple(files), searches), salt)
 
 
-def _changed_during_the_load(files: list[str], searches: tuple[str, ...],
+def changed_during_the_load(files: list[str], searches: tuple[str, ...],
                              started_ns: int | None) -> bool:
     read = set(files)
     for search in searches:

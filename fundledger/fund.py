@@ -142,6 +142,16 @@ def load(path: str | Path) -> Fund:
         entries, errors, options = loader.load_file(str(path))
         # the plugin's own state when it ran on these very entries; a cache hit ran no plugin
         state = handed.state_for(entries) or build_state(entries, currency_of(options))
+    return assemble(path, entries, errors, options, state)
+
+
+def assemble(path: Path, entries: list[Any], errors: list[Any], options: dict[str, Any],
+             state: FundState | None = None) -> Fund:
+    """The ``Fund`` of what a load gave (``load``'s, or Fava's): the fund rules' errors added
+    where the top-level file does not declare the plugin, and the warnings."""
+    if state is None:
+        with paused():
+            state = build_state(entries, currency_of(options))
     declared = any(name == PLUGIN for name, _ in options.get("plugin", []))
     fund = Fund(path, entries, list(errors), options, state, declared)
     if not declared:

@@ -83,6 +83,36 @@ def test_the_proxy_user_is_entered_by(desk):
     assert 'entered-by: "zhang.kj"' in body["text"]
 
 
+def query(server: FavaServer, bql: str) -> str:
+    body, _ = server.get("/api/query?" + urllib.parse.urlencode({"query_string": bql}))
+    return json.dumps(json.loads(body)["data"]["rows"], ensure_ascii=False)
+
+
+def test_fava_shows_a_desk_entry_at_once(desk):
+    """The desk checks against the ledger it holds and Fava takes that ledger, with the
+    entry in, on its next page (fava/reload.py): never a page without it."""
+    server, main = desk
+    status, body = post(server, {"kind": "donation", "date": "2026-01-05", "amount": "66",
+                                 "donor": "即时可见", "campaign": "2026一日捐"})
+    assert status == 200, body
+    assert "即时可见" in query(server, "SELECT payee WHERE payee = '即时可见'")
+    page, _ = server.get("/extension/FundLedger/?page=position")
+    assert page  # the fund pages build on the same ledger
+
+
+def test_an_edit_outside_the_desk_is_seen_by_the_next_entry(desk):
+    """A member registered by hand in a file, then reviewed at the desk at once: the desk
+    must not check the review against the ledger it held before the edit."""
+    server, main = desk
+    year = main.parent / "2026.beancount"
+    with year.open("a", encoding="utf-8") as out:
+        out.write('\n2026-01-06 custom "member" "M0950"\n  name: "周手工"\n  branch: "东山村党支部"\n')
+    status, body = post(server, {"kind": "review", "date": "2026-01-07", "member": "M0950",
+                                 "tier": "general"})
+    assert status == 200, body
+    assert fundledger.load(main).errors == []
+
+
 def test_preview_writes_nothing(desk):
     server, main = desk
     before = files_of(main.parent)

@@ -189,10 +189,21 @@ def amount_column(texts: Iterable[str]) -> int | None:
     """The column where amounts end most often in these files' postings, or None."""
     ends: Counter[int] = Counter()
     for text in texts:
-        for line in text.splitlines():
-            match = _POSTING_AMOUNT.match(line)
-            if match:
-                ends[width(match["lead"])] += 1
+        ends += amount_ends(text)
+    return most_common_end(ends)
+
+
+def amount_ends(text: str) -> Counter[int]:
+    """How many postings of ``text`` end their amount at each column."""
+    ends: Counter[int] = Counter()
+    for line in text.splitlines():
+        match = _POSTING_AMOUNT.match(line)
+        if match:
+            ends[width(match["lead"])] += 1
+    return ends
+
+
+def most_common_end(ends: Counter[int]) -> int | None:
     if not ends:
         return None
     return max(ends.items(), key=lambda kv: (kv[1], kv[0]))[0]

@@ -43,6 +43,7 @@ from beancount.core import data, getters
 from beancount.ops import balance, validation
 from beancount.parser import booking, parser
 
+from ..gcpause import paused
 from ..twice import Pair, entered_twice
 from .check import Found, found, found_all, new_errors
 
@@ -58,6 +59,9 @@ class Verdict:
     new_errors: list[Found] = field(default_factory=list)
     twice: list[Pair] = field(default_factory=list)  # pairs with a new entry in them
     entries: list[Any] = field(default_factory=list)  # the ledger's entries with the new ones
+    state: Any = None  # the fund state of ``entries``
+    fund_errors: list[Any] = field(default_factory=list)  # the fund rules' errors on it
+    new: list[Any] = field(default_factory=list)  # the new entries, booked
 
 
 def first_line(data_after: bytes, text: str) -> int:
@@ -169,6 +173,47 @@ def _part(entries: list[Any], new: list[Any]) -> _Part | None:
                  with_opens([*balances, *flows], set()))
 
 
+def _own_part(entries: list[Any], new: list[Any]) -> _Part:
+    """``_part`` for new entries that sort after every old one and assert no balance: the
+    open, close and balance directives of the new entries' accounts (``AccountIndex``)."""
+    index = account_index(entries)
+    touched: set[str] = set()
+    for entry in new:
+        touched |= _accounts(entry)
+    own = sorted((e for account in touched for e in index.get(account, ())),
+                 key=data.entry_sortkey)
+    return _Part(own, own, [])
+
+
+def account_index(entries: list[Any]) -> dict[str, list[Any]]:
+    """Each account's ``open``, ``close`` and ``balance`` directives, for the entry list a
+    desk holds (kept for the last list asked about, so a run of entries indexes it once)."""
+    global _INDEX
+    if _INDEX is not None and _INDEX[0] is entries and _INDEX[1] == len(entries):
+        return _INDEX[2]
+    index: dict[str, list[Any]] = {}
+    for entry in entries:
+        if isinstance(entry, (data.Open, data.Close, data.Balance)):
+            index.setdefault(entry.account, []).append(entry)
+    _INDEX = (entries, len(entries), index)
+    return index
+
+
+def index_appended(entries: list[Any], merged: list[Any], new: list[Any]) -> None:
+    """The index of ``merged`` (``entries`` with ``new``), from that of ``entries``."""
+    global _INDEX
+    if _INDEX is None or _INDEX[0] is not entries or _INDEX[1] != len(entries):
+        return
+    index = dict(_INDEX[2])
+    for entry in new:
+        if isinstance(entry, (data.Open, data.Close, data.Balance)):
+            index[entry.account] = [*index.get(entry.account, ()), entry]
+    _INDEX = (merged, len(merged), index)
+
+
+_INDEX: tuple[list[Any], int, dict[str, list[Any]]] | None = None
+
+
 def _merged(old: Iterable[Any], new: list[Any]) -> list[Any]:
     return sorted([*old, *new], key=data.entry_sortkey)
 
@@ -187,12 +232,28 @@ def _after(part: _Part, new: list[Any], options: dict[str, Any]) -> list[Any] | 
     return errors
 
 
+def _after_all(entries: list[Any], new: list[Any]) -> bool:
+    """Whether every new entry sorts after every entry the ledger has (the usual entry, dated
+    on or after the ledger's last day): then the pass over the old entries is unchanged."""
+    return not entries or (bool(new) and data.entry_sortkey(new[0]) > data.entry_sortkey(entries[-1]))
+
+
+def _tail(entries: list[Any], first: Any) -> list[Any]:
+    """The entries dated ``first`` or later, from the end of the (sorted) list."""
+    i = len(entries)
+    while i and entries[i - 1].date >= first:
+        i -= 1
+    return entries[i:]
+
+
+@paused()  # a large ledger's heap makes the cyclic collector the costliest part otherwise
 def check_in_memory(entries: list[Any], errors: list[Any], options: dict[str, Any],
                     state: Any, texts: dict[str, tuple[str, int]]) -> Verdict | None:
     """The errors the ledger (``entries``, ``errors``, ``options`` as loaded, ``state`` its
     fund state) would have with ``texts`` (file -> (text appended, its first line)) that it
     has not; None where only a full load can tell (see the module doc)."""
     from ..plugin import currency_of
+    from ..resume import extended
     from ..rules import check
     from ..state import build_state
 
@@ -207,17 +268,26 @@ def check_in_memory(entries: list[Any], errors: list[Any], options: dict[str, An
     if parsed is None:
         return None
     new, booking_errors = parsed
-    part = _part(entries, new)
+    if state.pads:
+        return None
+    # Entries after every old one (the usual case) change nothing the old entries were
+    # checked against: the local checks need only the accounts' own directives, the old
+    # balance assertions stand, and the fund state resumes where it was (``resume``).
+    after_all = bool(new) and _after_all(entries, new) and not any(isinstance(e, data.Balance) for e in new)
+    part = _own_part(entries, new) if after_all else _part(entries, new)
     if part is None:
         return None
     local = _after(part, new, options)
     if local is None:
         return None
-    merged = _merged(entries, new)
-    state_after = build_state(merged, currency_of(options))
+    merged = [*entries, *new] if after_all else _merged(entries, new)
+    state_after = extended(state, entries[-1], new) if after_all and entries else None
+    if state_after is None:
+        state_after = build_state(merged, currency_of(options))
     if state_after.valueless_customs or state_after.pads:
         return None
-    after = [*booking_errors, *local, *check(state_after)]
+    fund_errors = check(state_after)
+    after = [*booking_errors, *local, *fund_errors]
     # An error the ledger has already is not new; what the local checks cannot change is
     # in the full load before and after alike (see the module doc).
     plain = [found(error) for error in after]
@@ -227,15 +297,17 @@ def check_in_memory(entries: list[Any], errors: list[Any], options: dict[str, An
         if one in left:
             left.remove(one)
             raised.append(error)
-    fresh = found_all(raised, merged, options)  # explained: only the new ones
+    fresh = found_all(raised, merged, options) if raised else []  # explained: only the new
     places = {(str(e.meta.get("filename")), int(e.meta.get("lineno") or 0)) for e in new}
-    old_places = {(str(e.meta.get("filename")), int(e.meta.get("lineno") or 0))
-                  for e in entries if e.meta}
     days = {e.date for e in new}  # a pair is two transactions of one day
+    those_days = [e for e in _tail(merged, min(days)) if e.date in days] if after_all \
+        else [e for e in merged if e.date in days]
+    old_places = {(str(e.meta.get("filename")), int(e.meta.get("lineno") or 0))
+                  for e in those_days if e.meta} - places
     twice = [pair.new_second(old_places)
-             for pair in entered_twice(e for e in merged if e.date in days)
+             for pair in entered_twice(those_days)
              if set(pair.places) & places]
-    return Verdict(fresh, twice, merged)
+    return Verdict(fresh, twice, merged, state_after, fund_errors, new)
 
 
 def texts_for(final: dict[Path, bytes], appends: dict[Path, str]
@@ -258,7 +330,8 @@ def check_plan(fund: Any, new_files: list[Path], snapshot: dict[Path, bytes | No
     ``FUNDLEDGER_FULL_CHECK`` not set; None otherwise."""
     if new_files or os.environ.get("FUNDLEDGER_FULL_CHECK"):
         return None
-    if any(_ABSOLUTE_INCLUDE.search(data) for data in snapshot.values() if data):
+    if any(_ABSOLUTE_INCLUDE.search(data) for data in snapshot.values()
+           if data and b"include" in data):
         return None
     texts = texts_for(final, appends)
     if texts is None:

@@ -11,8 +11,6 @@ import datetime
 import re
 from typing import Any
 
-from beancount.core import data
-
 from ..fund import Fund
 from .format import EntryError
 from .writer import Draft
@@ -24,11 +22,9 @@ VOUCHER = re.compile(r"^记-(\d{4})-(\d{2})-(\d+)$")
 
 def _vouchers(fund: Fund) -> dict[str, Any]:
     """Every ``voucher:`` the ledger's transactions give -> the first transaction giving it."""
-    out: dict[str, Any] = {}
-    for entry in fund.entries:
-        if isinstance(entry, data.Transaction) and (entry.meta or {}).get("voucher") is not None:
-            out.setdefault(str(entry.meta["voucher"]).strip(), entry)
-    return out
+    # the state lists (voucher:, transaction) for every transaction, in order: the first wins
+    return {str(number).strip(): entry for number, entry in reversed(fund.state.vouchers)
+            if number is not None}
 
 
 def next_voucher(used: Any, day: Date) -> str:

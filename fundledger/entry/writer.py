@@ -26,18 +26,18 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from ..errors import FundError
 from ..fund import Fund, load
-from ..includes import includes_in
 from ..twice import Pair, entered_twice
 from .check import Found, found_all, load_mirrored, new_errors
-from .format import AMOUNT_COLUMN, Entry, EntryError, amount_column
-from .layout import ACCOUNTS, accounts_file, target_file
-from .memory import check_plan
+from .format import EntryError
+from .held import Held, Stamp, signature
+from .memory import check_plan, first_line, index_appended
+from .plan import NEW_FILE_HEADER, Draft, Plan, append_text, make_plan, read_file  # noqa: F401 - also reached here
 
 LOCK_NAME = ".fundledger.lock"
 TMP_SUFFIX = ".fundledger-tmp"
 ATTEMPTS = 3
-NEW_FILE_HEADER = "; 由 fundledger 创建，记入的分录附在文末 (created by fundledger; entries are appended)\n"
 
 
 class Conflict(Exception):
@@ -50,14 +50,6 @@ class Busy(Exception):
 
 class ReadOnly(EntryError):
     """A file the writer must not replace: read-only, in a read-only folder, hard-linked."""
-
-
-@dataclass
-class Draft:
-    """An entry to write, and the group of files it belongs to (layout.GROUPS)."""
-
-    entry: Entry
-    group: str
 
 
 @dataclass
@@ -110,11 +102,7 @@ def ledger_lock(top: Path) -> Iterator[None]:
         lock.release()
 
 
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
+_read = read_file
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -262,111 +250,14 @@ def atomic_replace(path: Path, data: bytes, expected: bytes | None) -> None:
             tmp.unlink()
 
 
-def append_text(old: bytes | None, text: str) -> bytes:
-    """``old`` with ``text`` appended after a blank line, in the file's own line endings."""
-    if old is None:
-        old = NEW_FILE_HEADER.encode("utf-8")
-    try:
-        current = old.decode("utf-8")
-    except UnicodeDecodeError:
-        raise EntryError("账本文件不是 UTF-8 编码，无法追加 (the ledger file is not UTF-8)") from None
-    newline = "\r\n" if "\r\n" in current else "\n"
-    if current and not current.endswith("\n"):
-        current += newline
-    if current.strip() and not current.endswith(newline * 2):
-        current += newline
-    body = text.replace("\r\n", "\n").replace("\n", newline)
-    return (current + body).encode("utf-8")
-
-
-def covered_by_includes(path: Path, texts: dict[Path, bytes]) -> bool:
-    """Whether an ``include`` of the ledger (a glob, say ``2026/*.beancount``) names ``path``."""
-    return any(include.covers(str(path))
-               for source, data in texts.items() for include in includes_in(str(source), data))
-
-
-def _has_entries(data: bytes) -> bool:
-    return any(line.strip() and not line.lstrip().startswith((";", "#", "*"))
-               for line in data.decode("utf-8", "replace").splitlines())
-
-
-def _include_line(top: Path, path: Path) -> str:
-    return f'include "{Path(os.path.relpath(path, top.parent)).as_posix()}"\n'
-
-
-@dataclass
-class _Plan:
-    files: list[Path]  # the ledger's files, as read
-    snapshot: dict[Path, bytes | None]  # what each file held before the check
-    appends: dict[Path, str]  # file -> entry text to append
-    creates: list[Path]  # files to create (header only, first)
-    includes: list[Path]  # files to include at the end of the top-level file
-
-    def steps(self, top: Path) -> Iterator[tuple[str, Path, bytes, bytes | None]]:
-        """Each write in order, as (what, file, its new text, the text it replaces): new files
-        (header only), the includes, then the entries. Each step leaves a ledger that loads:
-        a killed writer leaves at most an empty file."""
-        current = dict(self.snapshot)
-
-        def step(what: str, path: Path, data: bytes) -> tuple[str, Path, bytes, bytes | None]:
-            old, current[path] = current.get(path), data
-            return what, path, data, old
-
-        for path in self.creates:
-            yield step("create", path, NEW_FILE_HEADER.encode("utf-8"))
-        if self.includes:
-            lines = "".join(_include_line(top, p) for p in self.includes)
-            yield step("include", top, append_text(current[top], lines))
-        for path, text in self.appends.items():
-            yield step("append", path, append_text(current.get(path), text))
-
-    def final(self, top: Path) -> dict[Path, bytes]:
-        """Every file as it will be once written."""
-        out = {p: d for p, d in self.snapshot.items() if d is not None}
-        out.update((path, data) for _, path, data, _ in self.steps(top))
-        return out
-
-
-def _plan(fund: Fund, top: Path, drafts: list[Draft], explicit: Path | None) -> _Plan:
-    files = [Path(os.path.normpath(p.absolute())) for p in fund.source_files]
-    if top not in files:
-        files.insert(0, top)
-    snapshot: dict[Path, bytes | None] = {p: _read(p) for p in files}
-    top_text = (snapshot.get(top) or b"").decode("utf-8", "replace")
-    by_file: dict[Path, list[Entry]] = {}
-    for draft in drafts:
-        if draft.group == ACCOUNTS and explicit is None:
-            path = accounts_file(top, files, fund.entries)
-        else:
-            path = target_file(top, files, top_text, draft.entry.date.year, draft.group, explicit)
-        by_file.setdefault(path, []).append(draft.entry)
-    creates, includes, appends = [], [], {}
-    habit = amount_column(d.decode("utf-8", "replace") for d in snapshot.values() if d)
-    for path, entries in by_file.items():
-        if path not in snapshot:
-            snapshot[path] = _read(path)
-            data = snapshot[path]
-            if data is not None and _has_entries(data):
-                raise EntryError(f"{path} 已存在但不在账本中（顶层文件没有 include 它）；请先 include 它"
-                                 f"或另选文件 ({path} exists but is not part of the ledger)")
-            if data is None:
-                creates.append(path)
-            if not covered_by_includes(path, {p: d for p, d in snapshot.items() if d}):
-                includes.append(path)
-        own = amount_column([snapshot[path].decode("utf-8", "replace")]) if snapshot[path] else None
-        column = own or habit or AMOUNT_COLUMN
-        appends[path] = "\n".join(entry.text(column) for entry in entries)
-    return _Plan(files, snapshot, appends, creates, includes)
-
-
-def _unchanged(plan: _Plan) -> None:
+def _unchanged(plan: Plan) -> None:
     for path, data in plan.snapshot.items():
         if _read(path) != data:
             raise Conflict(f"{path} 在检查期间被修改 ({path} changed during the check)")
 
 
-def _apply(plan: _Plan, top: Path, outcome: Outcome) -> None:
-    """Write the plan, step by step (``_Plan.steps``)."""
+def _apply(plan: Plan, top: Path, outcome: Outcome) -> None:
+    """Write the plan, step by step (``Plan.steps``)."""
     _unchanged(plan)
     for what, path, data, old in plan.steps(top):
         atomic_replace(path, data, old)
@@ -376,7 +267,7 @@ def _apply(plan: _Plan, top: Path, outcome: Outcome) -> None:
             outcome.included.extend(plan.includes)
         else:
             text = plan.appends[path]
-            outcome.lines[path] = len(data.decode("utf-8").splitlines()) - len(text.splitlines()) + 1
+            outcome.lines[path] = first_line(data, text)
 
 
 def _places(entries: list[Any]) -> set[tuple[str, int]]:
@@ -384,10 +275,39 @@ def _places(entries: list[Any]) -> set[tuple[str, int]]:
             for e in entries if e.meta}
 
 
+def _ledger(top: Path, held: Held | None) -> tuple[Fund, Stamp | None]:
+    """The ledger as it is on disk: the one ``held`` holds while it is current, else loaded
+    (and held, if it can be)."""
+    if held is not None:
+        current = held.current()
+        if current is not None:
+            return current
+    started_ns = time.time_ns()
+    fund = load(top)
+    return fund, held.keep_loaded(fund, started_ns) if held is not None else None
+
+
+def _hold_written(held: Held, fund: Fund, stamp: Stamp | None, verdict: Any,
+                  outcome: Outcome) -> None:
+    """After a write: hold the ledger with the new entries in, as the in-memory check made it,
+    where that is the ledger a load would give (``held``); else let the next entry load it."""
+    if stamp is None or verdict is None or verdict.new_errors or outcome.created \
+            or outcome.included or not fund.plugin_declared \
+            or not all(isinstance(e, FundError) for e in fund.errors):
+        held.forget()
+        return
+    after = Fund(fund.path, verdict.entries, list(verdict.fund_errors), fund.options,
+                 verdict.state, fund.plugin_declared, list(fund.warnings))
+    if held.keep_written(after, stamp, {str(p): signature(str(p)) for p in outcome.texts}):
+        index_appended(fund.entries, verdict.entries, verdict.new)
+
+
 def write_entries(top: str | Path, build: Callable[[Fund], list[Draft]],
                   explicit: str | Path | None = None, dry_run: bool = False,
-                  allow_twice: bool = False) -> Outcome:
-    """Load, build, check and (unless ``dry_run`` or refused) append; see the module doc.
+                  allow_twice: bool = False, held: Held | None = None) -> Outcome:
+    """Load (or take the ledger ``held`` holds), build, check and (unless ``dry_run`` or
+    refused) append; see the module doc. With ``held``, the written ledger is held for the
+    next entry (``entry.held``).
 
     A new transaction that looks like an existing one entered again (``twice``) is in
     ``Outcome.twice``; unless ``allow_twice`` it is not written (``twice_refused``).
@@ -403,12 +323,15 @@ def write_entries(top: str | Path, build: Callable[[Fund], list[Draft]],
     with guard:
         for attempt in range(1, ATTEMPTS + 1):
             outcome = Outcome(attempts=attempt)
-            fund = load(top)
+            fund, stamp = _ledger(top, held)
             outcome.warnings = list(fund.warnings)
             drafts = build(fund)
             if not drafts:
                 break
-            plan = _plan(fund, top, drafts, target)
+            plan = make_plan(fund, top, drafts, target)
+            if stamp is not None and stamp.now() != stamp:  # changed under us as it was read
+                held.forget()  # type: ignore[union-attr]
+                continue
             check_writable([*plan.creates, *([top] if plan.includes else []), *plan.appends])
             if not dry_run:
                 for folder in {real_path(p).parent for p in (top, *plan.appends)}:
@@ -445,6 +368,8 @@ def write_entries(top: str | Path, build: Callable[[Fund], list[Draft]],
                     raise
                 continue
             outcome.written = True
+            if held is not None:
+                _hold_written(held, fund, stamp, verdict, outcome)
             break
     outcome.seconds = time.monotonic() - started
     return outcome

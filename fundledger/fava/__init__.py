@@ -27,9 +27,11 @@ from ..i18n import Words
 from ..money import pct
 from ..plugin import currency_of
 from ..state import FundState, build_state
+from . import reload
 from .page import View, _money, _year, _years, page_language
 
 Date = datetime.date
+reload.install()  # Fava's reloads take the desk's ledger from memory while it is current
 FORMATS = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
            "json": "application/json; charset=utf-8"}
 
@@ -44,6 +46,7 @@ class FundLedger(FavaExtensionBase):
         super().__init__(ledger, config)
         self._lock = threading.Lock()
         self._cache: tuple[Any, FundState, Fund] | None = None
+        self._notified = False  # the desk wrote files Fava has not loaded yet
 
     @property  # type: ignore[override]
     def report_title(self) -> str:  # Fava reads it on every request: follow the language
@@ -53,7 +56,31 @@ class FundLedger(FavaExtensionBase):
     def after_load_file(self) -> None:
         with self._lock:
             self._cache = None
+        reload.adopt(self.ledger)  # the desk checks entries against what Fava loaded
         self._explain_errors()
+
+    def before_request(self) -> None:
+        """A page after a desk entry: Fava takes the desk's ledger (from memory), or loads
+        the files if they changed (``fava/reload.py``). The desk's own POST does not wait."""
+        from flask import request
+
+        if request.method == "POST" and request.path.endswith(f"/extension/{self.name}/entry"):
+            return
+        if not self._desk():
+            return
+        if reload.stale(self.ledger):
+            self.ledger.load_file()
+        elif self._notified:  # Fava's API requests do not look for changed files themselves
+            self._notified = False
+            self.ledger.changed()
+
+    def _desk(self) -> bool:
+        from .desk import writable
+
+        try:
+            return writable()
+        except RuntimeError:  # outside a Flask application (a script building the pages)
+            return False
 
     def _explain_errors(self) -> None:
         """Fava's error banner and Errors page show beancount's own errors as the command line
@@ -79,7 +106,11 @@ class FundLedger(FavaExtensionBase):
         with self._lock:
             if self._cache is None or self._cache[0] != key:
                 entries, options = self.ledger.all_entries, self.ledger.options
-                state = build_state(entries, currency_of(options))
+                held = reload.held_for(self.ledger.beancount_file_path).fund
+                if held is not None and held.entries is entries:  # the desk's: one state
+                    state = held.state
+                else:
+                    state = build_state(entries, currency_of(options))
                 fund = Fund(Path(self.ledger.beancount_file_path), entries,
                             list(self.ledger.load_errors), options, state)
                 self._cache = (key, state, fund)
@@ -120,8 +151,17 @@ class FundLedger(FavaExtensionBase):
         if not same_origin(request):
             answer_body, status = {"ok": False, "errors": ["拒绝跨站提交 (cross-site refused)"]}, 403
         else:
-            answer = submit(self.ledger.beancount_file_path, request.form, entered_by(request))
+            path = self.ledger.beancount_file_path
+            held = reload.held_for(path)
+            answer = submit(path, request.form, entered_by(request), held)
             answer_body, status = answer.body, answer.status
+            if status == 200 and not answer_body.get("preview"):
+                written = [f["file"] for f in answer_body.get("files", [])] or [answer_body["file"]]
+                if held.current() is not None:  # Fava takes the held ledger on its next page
+                    reload.absorb(self.ledger, written)
+                else:  # Fava loads the files on its next request, its API's included
+                    reload.notify(self.ledger, written)
+                    self._notified = True
         return Response(json.dumps(answer_body, ensure_ascii=False), status=status,
                         mimetype="application/json",
                         headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"})

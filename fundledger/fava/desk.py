@@ -4,8 +4,9 @@
 ``fundledger add KIND`` (``kind=donation&amount=500&donor=王建国``) is ``fundledger add`` itself:
 the form fields become ``--name=value`` arguments parsed by the ``add KIND`` click command (so
 the same conversions and the same errors), its own builder from ``fundledger.entry.kinds``
-makes the drafts, and ``fundledger.entry.writer.write_entries`` checks the whole ledger and
-writes them (lock, atomic replace, conflict detection). Each written entry gets
+makes the drafts, and ``fundledger.entry.writer.write_entries`` checks the whole ledger — the
+one Fava holds, in memory (``fava/reload.py``) — and writes them (lock, atomic replace,
+conflict detection). Each written entry gets
 ``entered-by:``, the proxy's authenticated user, else the OS user running Fava. ``preview=1``
 checks and returns the text without writing. ``--file`` is not offered over HTTP: the
 writer's layout decides where an entry goes.
@@ -144,8 +145,9 @@ def _click_error(exc: click.ClickException, ctx_kind: str = "") -> tuple[str, st
     return exc.format_message(), None
 
 
-def submit(top: str | Path, form: Any, user: str) -> Answer:
-    """Check and (unless ``preview``) write the entry the form describes; see the module doc."""
+def submit(top: str | Path, form: Any, user: str, held: Any = None) -> Answer:
+    """Check and (unless ``preview``) write the entry the form describes; see the module doc.
+    ``held`` (``entry.held.Held``): the ledger Fava holds, checked against in memory."""
     from ..cli_common import _YES
     from ..cli_entry import _day
     from ..entry import vouchers
@@ -155,7 +157,7 @@ def submit(top: str | Path, form: Any, user: str) -> Answer:
 
     kind = (form.get("kind") or "").strip()
     if kind == BATCH:
-        return submit_batch(top, form, user)
+        return submit_batch(top, form, user, held)
     if kind not in commands():
         return _refused([f"没有这种分录：{kind!r}；可记 {'、'.join(commands())} "
                          f"(no such kind: {kind!r})"])
@@ -186,7 +188,7 @@ def submit(top: str | Path, form: Any, user: str) -> Answer:
 
     try:
         with ctx:
-            outcome = write_entries(top, build, None, preview, allow_twice)
+            outcome = write_entries(top, build, None, preview, allow_twice, held)
     except (EntryError, Conflict, Busy, LedgerNotFound, click.ClickException) as exc:
         message = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
         return _refused([message])
@@ -250,7 +252,7 @@ def _pasted_line(message: str, pasted: str) -> str:
     return re.sub(r"^粘贴的名单:(\d+):", lambda m: f"粘贴的名单第 {int(m[1]) - 1} 行:", message)
 
 
-def submit_batch(top: str | Path, form: Any, user: str) -> Answer:
+def submit_batch(top: str | Path, form: Any, user: str, held: Any = None) -> Answer:
     """A donation list pasted from Excel, read as strictly as ``import --kind donations`` and
     written all at once or not at all (one check of the whole ledger)."""
     import tempfile
@@ -288,7 +290,7 @@ def submit_batch(top: str | Path, form: Any, user: str) -> Answer:
 
     try:
         outcome = write_entries(top, build, None, preview,
-                                (form.get("yes") or "").strip().lower() in TRUE)
+                                (form.get("yes") or "").strip().lower() in TRUE, held)
     except (EntryError, Conflict, Busy, LedgerNotFound, click.ClickException) as exc:
         return _refused([exc.format_message() if isinstance(exc, click.ClickException)
                          else str(exc)])
