@@ -322,7 +322,8 @@ class Desk:
     their next step, outstanding loans with balance and due, accounts with Chinese names)."""
 
     PICKED = {"member": "members", "application": "applications", "loan": "loans",
-              "account": "accounts", "cash": "cash", "interest-account": "accounts"}
+              "account": "accounts", "cash": "cash", "interest-account": "accounts",
+              "step": "steps"}
 
     def __init__(self, view: Any):
         self.view = view
@@ -385,8 +386,12 @@ class Desk:
             accounts.append(Choice(name, shown))
             if name.startswith(("Assets:Bank:", "Assets:Cash:")):
                 cash.append(Choice(name, shown))
+        p = self.policy()  # the steps the policy names (approve has its own form), and reject
+        steps = [Choice(name, f"{v.step(name)} {name}")
+                 for name in dict.fromkeys([*p.steps_loan, *p.steps_relief, "reject"])
+                 if name != "approve"]
         return {"members": members, "applications": apps, "loans": loans,
-                "accounts": accounts, "cash": cash}
+                "accounts": accounts, "cash": cash, "steps": steps}
 
 
 def writable() -> bool:
