@@ -53,7 +53,8 @@ def _copied(record: Any) -> Any:
 
 def _clone(old: FundState) -> FundState:
     state = copy.copy(old)
-    state.__dict__.pop("_fundledger_view", None)  # the view of the old state is not this one's
+    for cached in [k for k in state.__dict__ if k.startswith("_fundledger_")]:
+        del state.__dict__[cached]  # the old state's view and index are not this one's
     for f in dataclasses.fields(old):
         value = getattr(old, f.name)
         if isinstance(value, (list, dict)):

@@ -173,10 +173,10 @@ def _part(entries: list[Any], new: list[Any]) -> _Part | None:
                  with_opens([*balances, *flows], set()))
 
 
-def _own_part(entries: list[Any], new: list[Any]) -> _Part:
+def _own_part(entries: list[Any], new: list[Any], state: Any) -> _Part:
     """``_part`` for new entries that sort after every old one and assert no balance: the
     open, close and balance directives of the new entries' accounts (``AccountIndex``)."""
-    index = account_index(entries)
+    index = account_index(entries, state)
     touched: set[str] = set()
     for entry in new:
         touched |= _accounts(entry)
@@ -185,33 +185,34 @@ def _own_part(entries: list[Any], new: list[Any]) -> _Part:
     return _Part(own, own, [])
 
 
-def account_index(entries: list[Any]) -> dict[str, list[Any]]:
-    """Each account's ``open``, ``close`` and ``balance`` directives, for the entry list a
-    desk holds (kept for the last list asked about, so a run of entries indexes it once)."""
-    global _INDEX
-    if _INDEX is not None and _INDEX[0] is entries and _INDEX[1] == len(entries):
-        return _INDEX[2]
+def account_index(entries: list[Any], state: Any) -> dict[str, list[Any]]:
+    """Each account's ``open``, ``close`` and ``balance`` directives. Kept with the fund state of
+    ``entries`` (it lives as long as they do), so a desk's run of entries indexes them once."""
+    kept = state.__dict__.get(_INDEX)
+    if kept is not None and kept[0] is entries and kept[1] == len(entries):
+        return kept[2]
     index: dict[str, list[Any]] = {}
     for entry in entries:
         if isinstance(entry, (data.Open, data.Close, data.Balance)):
             index.setdefault(entry.account, []).append(entry)
-    _INDEX = (entries, len(entries), index)
+    state.__dict__[_INDEX] = (entries, len(entries), index)
     return index
 
 
-def index_appended(entries: list[Any], merged: list[Any], new: list[Any]) -> None:
-    """The index of ``merged`` (``entries`` with ``new``), from that of ``entries``."""
-    global _INDEX
-    if _INDEX is None or _INDEX[0] is not entries or _INDEX[1] != len(entries):
+def index_appended(before: Any, after: Verdict) -> None:
+    """The index of the verdict's entries, from the index of the ledger before (``before``: its
+    fund state), if it has one: the new entries' directives added."""
+    kept = before.__dict__.get(_INDEX)
+    if kept is None or after.state is None or after.state is before:
         return
-    index = dict(_INDEX[2])
-    for entry in new:
+    index = dict(kept[2])
+    for entry in after.new:
         if isinstance(entry, (data.Open, data.Close, data.Balance)):
             index[entry.account] = [*index.get(entry.account, ()), entry]
-    _INDEX = (merged, len(merged), index)
+    after.state.__dict__[_INDEX] = (after.entries, len(after.entries), index)
 
 
-_INDEX: tuple[list[Any], int, dict[str, list[Any]]] | None = None
+_INDEX = "_fundledger_account_index"
 
 
 def _merged(old: Iterable[Any], new: list[Any]) -> list[Any]:
@@ -274,7 +275,7 @@ def check_in_memory(entries: list[Any], errors: list[Any], options: dict[str, An
     # checked against: the local checks need only the accounts' own directives, the old
     # balance assertions stand, and the fund state resumes where it was (``resume``).
     after_all = bool(new) and _after_all(entries, new) and not any(isinstance(e, data.Balance) for e in new)
-    part = _own_part(entries, new) if after_all else _part(entries, new)
+    part = _own_part(entries, new, state) if after_all else _part(entries, new)
     if part is None:
         return None
     local = _after(part, new, options)

@@ -299,7 +299,7 @@ def _hold_written(held: Held, fund: Fund, stamp: Stamp | None, verdict: Any,
     after = Fund(fund.path, verdict.entries, list(verdict.fund_errors), fund.options,
                  verdict.state, fund.plugin_declared, list(fund.warnings))
     if held.keep_written(after, stamp, {str(p): signature(str(p)) for p in outcome.texts}):
-        index_appended(fund.entries, verdict.entries, verdict.new)
+        index_appended(fund.state, verdict)
 
 
 def write_entries(top: str | Path, build: Callable[[Fund], list[Draft]],
