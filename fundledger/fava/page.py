@@ -10,10 +10,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..cli_todo import WORDS as TODO_WORDS
-from ..cli_todo import grouped, kind_words, todo_rows
 from ..i18n import Words
 from ..money import fmt
+from ..todo_rows import WORDS as TODO_WORDS
+from ..todo_rows import grouped, kind_words, todo_rows
 from ..values import as_date
 from . import pages
 
@@ -333,7 +333,7 @@ class View:
 
 
 class _Words(Words):
-    """Fava's words, and the to-do list's (``cli_todo.WORDS``, keys ``todo_*``)."""
+    """Fava's words, and the to-do list's (``todo_rows.WORDS``, keys ``todo_*``)."""
 
     _OWN = {"fv_nav_todo": ("待办", "To do"),
             "fv_nav_desk": ("记账", "Desk"),
