@@ -175,7 +175,8 @@ def member_cmd(ledger: str, member_id: str, as_of: datetime.datetime | None, fmt
     head = [[w("id"), reg["id"]], [w("name"), reg["name"]], [w("branch"), reg["branch"]],
             [w("category"), w.word("category", reg["category"])], [w("registered"), reg["registered"]],
             [w("tier"), tier],
-            [w("eligible"), w("yes") if reg["eligible"] else f"{w('no')}：{reg['ineligible_because']}"]]
+            [w("eligible"), w("yes") if reg["eligible"] else f"{w('no')}：{reg['ineligible_because']}"
+             if lang == "zh" else f"{w('no')}: {reg['ineligible_because_en']}"]]
     if reg["exited"]:
         head.append([w("exited"), f"{reg['exited']} {reg['exit_reason'] or ''}".strip()])
     out = [render([w("item"), ""], head, title=f"{w('register')} {w('as_of')} {day}")]

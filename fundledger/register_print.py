@@ -133,7 +133,9 @@ def _sections(reg: dict[str, Any], w: _Words) -> list[tuple[str, list[str], list
 
 
 def _facts(reg: dict[str, Any], w: _Words) -> list[tuple[str, Any]]:
-    eligible = w("yes") if reg["eligible"] else f"{w('no')}：{reg['ineligible_because'] or ''}"
+    why = (f"{w('no')}：{reg['ineligible_because'] or ''}" if w.i == 0
+           else f"{w('no')}: {reg['ineligible_because_en'] or ''}")
+    eligible = w("yes") if reg["eligible"] else why
     facts = [(w("id"), reg["id"]), (w("name"), reg["name"]), (w("branch"), reg["branch"]),
              (w("category"), w.base.word("category", reg["category"])),
              (w("registered"), _day(reg["registered"])),

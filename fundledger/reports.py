@@ -120,6 +120,7 @@ def member_register(state: FundState, member_id: str, as_of: Date, *,
         "tier": standing.tier,
         "eligible": standing.eligible,
         "ineligible_because": why[0] if why else None,
+        "ineligible_because_en": why[1] if why else None,
         "reviews": [{"date": r.date.isoformat(), "tier": r.tier}
                     for r in member.reviews if r.date <= as_of],
         "applications": [{

@@ -114,6 +114,17 @@ def test_member_json():
     assert reg["eligible"] is False  # last review 2025-01-06 is older than 12 months
 
 
+def test_why_a_member_may_not_be_helped_is_in_the_language_asked():
+    zh = run("member", EXAMPLE, "M0007", "--as-of", "2026-12-31").output
+    en = run("member", EXAMPLE, "M0007", "--as-of", "2026-12-31", "--lang", "en").output
+    assert "最近一次审核 2025-01-06 已超过 12 个月" in zh
+    assert "no: member M0007's last review 2025-01-06 is older than 12 months" in en
+    assert "审核" not in en
+    reg = json.loads(run("member", EXAMPLE, "M0007", "--as-of", "2026-12-31", "--format",
+                         "json").output)
+    assert reg["ineligible_because_en"].startswith("member M0007's last review")
+
+
 def test_unknown_member_is_exit_2():
     assert run("member", EXAMPLE, "M9999").exit_code == 2
 
