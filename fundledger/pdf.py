@@ -10,7 +10,8 @@ level headings; no pip package ships those, so the body is Noto Serif SC, the ti
 SC drawn bold, and 黑体 headings Noto Sans SC.
 
 ``layout="official"`` is the GB/T 9704 page: top margin 37 mm, left 28 mm, text area 156 × 225
-mm, body 3号 (16 pt) at 22 lines a page, page numbers ``— N —`` centred below the text area.
+mm, body 3号 (16 pt) at 22 lines a page, page numbers ``— N —`` below the text area, an odd
+page's at the right and an even page's at the left, one character in (§7.5).
 ``layout="plain"`` (journals, statements, the statistics table, vouchers, the register) has
 15 mm margins, 10.5 pt text and ``第 N 页 共 M 页`` at the foot; ``landscape=True`` turns it.
 
@@ -45,16 +46,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 from fpdf import FPDF
-from fpdf.enums import Align, MethodReturnValue, TextMode, WrapMode, XPos, YPos
+from fpdf.enums import Align, TextMode, WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
 from .pdf_text import (
     SANS,
     SERIF,
+    break_lines,
     cell_text,
     characters,
     font_paths,
-    keep_marks_off_line_starts,
     truetype_subset,
 )
 
@@ -121,10 +122,13 @@ class _Pdf(FPDF):
             return
         style = (self.font_family, self.font_style, self.font_size_pt)
         if self.layout == "official":
-            # GB/T 9704 §7.5: 4号 Arabic numerals with a dash each side, 7 mm below the text area.
+            # GB/T 9704 §7.5: 4号 Arabic numerals with a dash each side, 7 mm below the text
+            # area; an odd page's at the right, an even page's at the left, one character in.
             self.set_font(SERIF, "", OFFICIAL_PAGE_NUMBER_PT)
-            self.set_xy(self.l_margin, OFFICIAL_TOP + TEXT_HEIGHT + 7)
-            self.cell(self.epw, 6, f"— {self.page_no()} —", align=Align.C)
+            one = OFFICIAL_PAGE_NUMBER_PT * 25.4 / 72  # 一字: a character of the number's size
+            odd = self.page_no() % 2 == 1
+            self.set_xy(self.l_margin + (0 if odd else one), OFFICIAL_TOP + TEXT_HEIGHT + 7)
+            self.cell(self.epw - one, 6, f"— {self.page_no()} —", align=Align.R if odd else Align.L)
         else:
             self.set_font(SERIF, "", 9)
             self.set_xy(self.l_margin, self.h - PLAIN_MARGIN + 3)
@@ -221,13 +225,11 @@ class Document:
         pdf.set_font(family, "B" if bold else "", size)
         line = self.line_height * size / self.body_pt
         pad = "\u3000" * indent  # 全角 spaces: one character each
-        # Chinese lines break between any two characters, not at spaces only; and no line
-        # starts with a closing mark (避头): its character before goes down with it
-        lines = pdf.multi_cell(pdf.epw, line, pad + text, align=align, dry_run=True,
-                               output=MethodReturnValue.LINES, wrapmode=WrapMode.CHAR)
-        pdf.multi_cell(pdf.epw, line, "\n".join(keep_marks_off_line_starts(lines)),
-                       align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT,
-                       wrapmode=WrapMode.CHAR)
+        # Chinese lines break between any two characters, not at spaces only; never inside a
+        # number, before a closing mark (避头) or after an opening one (避尾): pdf_text
+        lines = break_lines(pad + text, pdf.epw - 2 * pdf.c_margin - 0.01, pdf.get_string_width)
+        pdf.multi_cell(pdf.epw, line, "\n".join(lines), align=align, new_x=XPos.LMARGIN,
+                       new_y=YPos.NEXT, wrapmode=WrapMode.CHAR)
         pdf.set_font(SERIF, "", self.body_pt)
 
     @_drawn

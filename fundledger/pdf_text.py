@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -103,10 +104,37 @@ def characters(value: Any) -> Iterable[str]:
         yield from cell_text(value)
 
 
-def keep_marks_off_line_starts(lines: Sequence[str]) -> list[str]:
-    """``lines`` with each closing mark that begins a line joined by the character before it."""
-    lines = list(lines)
-    for i in range(1, len(lines)):
-        while lines[i][:1] in NO_LINE_START and lines[i] and len(lines[i - 1]) > 1:
-            lines[i - 1], lines[i] = lines[i - 1][:-1], lines[i - 1][-1] + lines[i]
+NO_LINE_END = "（《「『【〔〈“‘([{"
+# A number (191,400.00, 27.3%, 2026-03-01) or a Latin word is never broken across lines.
+_TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z,.%:/_\-]*|\n|.", re.DOTALL)
+
+
+def break_lines(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """``text`` in lines no wider than ``width`` (``measure`` gives a string's width), broken
+    as Chinese is set: between any two characters, but never inside a number or a Latin word,
+    never before a closing mark (避头) and never after an opening one (避尾). A word wider than
+    the line is broken where it must be."""
+    units: list[str] = []
+    glue = False  # the last unit ends with an opening mark: what follows joins it
+    for token in _TOKEN.findall(text):
+        if units and token != "\n" and units[-1] != "\n" and (glue or token in NO_LINE_START):
+            units[-1] += token
+        else:
+            units.append(token)
+        glue = token in NO_LINE_END
+    lines, line = [], ""
+    for unit in units:
+        if unit == "\n":
+            lines.append(line)
+            line = ""
+        elif not line or measure(line + unit) <= width:
+            line += unit
+        else:
+            lines.append(line)
+            line = unit
+        while len(line) > 1 and measure(line) > width:  # a unit wider than a whole line
+            cut = max(1, max(i for i in range(1, len(line) + 1) if measure(line[:i]) <= width))
+            lines.append(line[:cut])
+            line = line[cut:]
+    lines.append(line)
     return lines

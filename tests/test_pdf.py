@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from fundledger.pdf import Document, cell_text, keep_marks_off_line_starts, table_pdf
+from fundledger.pdf import Document, break_lines, cell_text, table_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 A4 = (595.28, 841.89)  # points
@@ -130,13 +130,53 @@ def test_official_text_area_is_gb_t_9704():
     assert max(tops) < (37 + 225) * MM + 7 * MM + 14  # the page number, 7 mm below
 
 
+def test_page_numbers_stand_right_on_odd_pages_and_left_on_even_ones():
+    """GB/T 9704 §7.5: 单页码居右空一字，双页码居左空一字 (one 4号 character in)."""
+    reader = PdfReader(io.BytesIO(notice()))
+    assert len(reader.pages) >= 2
+    found: dict[int, list[tuple[float, str]]] = {}
+    for n, page in enumerate(reader.pages[:2]):
+        def visit(text, cm, tm, font, size, n=n):
+            if "—" in text:
+                found.setdefault(n, []).append((tm[4] * cm[0] + cm[4], text))
+        page.extract_text(visitor_text=visit)
+    one = 14 * 25.4 / 72 * MM  # a 4号 character, in points
+    odd_x, odd_text = found[0][0]
+    even_x, even_text = found[1][0]
+    assert odd_text.strip() == "— 1 —" and even_text.strip() == "— 2 —"
+    assert even_x == pytest.approx(28 * MM + one, abs=1.0)
+    assert odd_x > (28 + 156 / 2) * MM  # the right half; its right end one character in
+
+
 def test_no_line_starts_with_a_closing_mark():
-    assert keep_marks_off_line_starts(["现将通报如下", "。"]) == ["现将通报如", "下。"]
-    assert keep_marks_off_line_starts(["甲乙", "。”丙"]) == ["甲", "乙。”丙"]
+    def chars(text: str) -> float:  # every character one unit wide
+        return float(len(text))
+
+    assert break_lines("现将通报如下。", 6, chars) == ["现将通报如", "下。"]
+    assert break_lines("甲乙。”丙", 3, chars) == ["甲", "乙。”", "丙"]
+    assert break_lines("甲（乙丙", 2, chars) == ["甲", "（乙", "丙"]  # nor ends with an opening one
     doc = Document(title="x", layout="official")
     doc.paragraph("现将2026年度困难党员帮扶基金筹集、使用情况通报如下。")
     lines = [line for line in text_of(doc.output()).splitlines() if line.strip()]
     assert not any(line.strip()[0] in "。，" for line in lines)
+
+
+def test_a_number_is_never_broken_across_lines():
+    def chars(text: str) -> float:
+        return float(len(text))
+
+    assert break_lines("收回本金191,400.00元", 10, chars) == ["收回本金", "191,400.00", "元"]
+    assert break_lines("1234567890", 4, chars) == ["1234", "5678", "90"]  # wider than a line
+    assert break_lines("甲\n乙", 9, chars) == ["甲", "乙"]
+    doc = Document(title="x", layout="official")
+    for n in range(40):  # numbers at every position of a line
+        doc.paragraph("本年发放借款" + "款" * n + "50 笔，计 210,500.00 元；收回本金 191,400.00 元。")
+    text = text_of(doc.output())
+    for line in (line.strip() for line in text.splitlines() if line.strip()):
+        assert not re.search(r"[0-9,.]$", line) or re.search(r"(210,500\.00|191,400\.00|50)$",
+                                                            line), line
+        assert not re.match(r"^[0-9,.]", line) or re.match(r"^(210,500\.00|191,400\.00|50)",
+                                                           line), line
 
 
 def test_cells_print_money_with_separators():
