@@ -320,7 +320,9 @@ def test_one_state_per_load(tmp_path):
 
 @pytest.mark.parametrize(("query", "day"), [
     ("time=2025", "2025-12-31"), ("time=2025-06", "2025-06-30"),
-    ("time=2025&as_of=2025-03-01", "2025-03-01"), ("as_of=not-a-day", None)])
+    ("time=2025&as_of=2025-03-01", "2025-03-01"), ("as_of=not-a-day", None),
+    ("as_of=2025/3/1", "2025-03-01"), ("as_of=2025年3月1日", "2025-03-01"),
+    ("as_of=2025-2-30", None)])
 def test_the_day_shown_follows_favas_time_filter(query, day, tmp_path):
     from fava.application import create_app
 

@@ -14,7 +14,6 @@ from ..i18n import Words
 from ..money import fmt
 from ..todo_rows import WORDS as TODO_WORDS
 from ..todo_rows import grouped, kind_words, todo_rows
-from ..values import as_date
 from . import pages
 
 if TYPE_CHECKING:
@@ -72,7 +71,7 @@ class View:
         self.page = args.get("page") if args.get("page") in PAGES else "todo"
         self.problems: list[str] = []  # what was asked for and could not be shown, in words
         self.today = Date.today()
-        self.explicit_as_of = as_date(args.get("as_of"))
+        self.explicit_as_of = _asked_day(args.get("as_of"))
         asked = self.explicit_as_of or self._time_filter_end() or self.today
         self.as_of = self._clamped(asked)
         if args.get("as_of") and self.explicit_as_of is None:
@@ -356,3 +355,17 @@ def _words() -> dict[str, tuple[str, str]]:
     from ..i18n import WORDS
 
     return WORDS
+
+
+def _asked_day(value: str | None) -> Date | None:
+    """The ``as_of`` of a page's address, written as the clerks write a day (``2026-3-1``,
+    ``2026/3/1``, ``2026年3月1日``: ``dates.parse_day``); None if it is none of them."""
+    from ..dates import DayError, parse_day
+
+    if not value or not value.strip():
+        return None
+    try:
+        return parse_day(value)
+    except DayError:
+        return None
+
