@@ -504,13 +504,6 @@ def test_a_balance_assertion_on_the_entry_day(tmp_path):
 
 # ------------------------------------------------------------------ 7. the same date and line in two files
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a tie on beancount's sort key (date, type, line) is broken by the order the files are "
-    "read (include order), but memory._merged (entry/memory.py:219) puts the new entry after "
-    "the old one, and _level (memory.py:106, used at :226) looks for ties only among the "
-    "touched accounts' own directives and asserted flows, not the whole ledger: the verdict "
-    "is had in memory and the held entries (and the state's inflows, cash_moves, vouchers) "
-    "are in another order than a load's"))
 def test_a_new_entry_level_with_an_old_one_in_a_later_file(tmp_path):
     """a.beancount is included before b.beancount. b's last entry is on line 3; the desk
     appends to a, whose new entry also lands on line 3, the same day: beancount sorts a day's
@@ -527,11 +520,6 @@ def test_a_new_entry_level_with_an_old_one_in_a_later_file(tmp_path):
     assert set(outcome.lines.values()) == {3}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "parse_new (entry/memory.py:95-102) orders the new entries of several files by the sort "
-    "key with ties in the writer's plan order (the drafts'), not in the order a load reads "
-    "the files (include order); nothing checks for a tie among the new entries, so the held "
-    "entries are in another order than a fresh load's"))
 def test_two_new_entries_level_with_each_other_in_two_files(tmp_path):
     """One write, two entries: the pragma sends the donation to funding.beancount and the
     follow-up to members.beancount, both appended on line 3, the same day, after every old
@@ -654,12 +642,6 @@ def test_fundledger_add_between_desk_entries(desk):
     desk.write(text('2026-06-07 custom "review" "M0970" "general"\n', "members"), expect=True)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "writer._hold_written (entry/writer.py:301) takes the written files' signatures after "
-    "_apply has finished, and Held.keep_written (entry/held.py:120) compares only inode and "
-    "size with them: a write by someone else between the desk's rename and that line is taken "
-    "for the desk's own, the stamp is taken after it, and the held ledger (without that "
-    "write) stays 'current' for good"))
 def test_an_editor_writing_the_desks_file_just_after_its_rename(desk, monkeypatch):
     """An editor (no lock) appends to the file the desk has just renamed into place, before
     the desk takes that file's signature for the held stamp: the held ledger must not be the
@@ -744,11 +726,6 @@ def test_refusals_and_previews_change_nothing_held(desk):
 
 # ------------------------------------------------------------------ 11. the held ledger's options
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the held ledger keeps the options of the load it started from: options['dcontext'] "
-    "(the display context Fava formats every amount with, fava/core/number.py) never counts "
-    "the amounts the desk writes (writer._hold_written builds the Fund with fund.options), so "
-    "after enough desk entries Fava rounds amounts a restart would show with their fen"))
 def test_the_held_options_count_the_desks_amounts(tmp_path):
     from beancount.core.display_context import Precision
 
@@ -919,12 +896,6 @@ def test_refusals_and_previews_at_fava_change_nothing(fava):
         assert fava_transactions(server) == shown == fresh_transactions(top)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Fava's before_request skips its hooks for json_api.get_errors (fava/application.py "
-    "_perform_global_filters), so neither ledger.changed() nor FundLedger.before_request "
-    "(fava/__init__.py) runs: right after a desk entry, /api/errors answers from the ledger "
-    "Fava had before it — the desk's absorb (fava/reload.py) told the watcher the write was "
-    "seen, so nothing else takes the held ledger in first"))
 def test_fava_api_errors_right_after_a_desk_entry(fava):
     server, top = fava
     fava_sees_the_disk(server, top)  # Fava is on the held ledger
@@ -936,11 +907,6 @@ def test_fava_api_errors_right_after_a_desk_entry(fava):
     assert len(api(server, "errors")) == before - 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "after a desk entry fava/reload.py absorb() moves Fava's watcher.last_checked past the "
-    "desk's write, so /api/changed (which Fava's pages poll, and which skips the extension's "
-    "before_request) answers false: a Fava page already open elsewhere is never told the "
-    "ledger changed, and keeps showing the ledger without the entry until it is navigated"))
 def test_fava_api_changed_after_a_desk_entry(fava):
     server, top = fava
     fava_sees_the_disk(server, top)
@@ -953,11 +919,6 @@ def test_fava_api_changed_after_a_desk_entry(fava):
 
 # ------------------------------------------------------------------ 13. what the new text is read beside
 
-@pytest.mark.xfail(strict=True, reason=(
-    "validate_duplicate_commodities compares the commodity directives of the whole ledger, "
-    "but entry/memory.py:114 lists it in _PER_ENTRY, run on the new entries alone (:231): a "
-    "second 'commodity CNY' is written although bean-check reports 'Duplicate commodity "
-    "directives'"))
 def test_a_commodity_declared_twice(tmp_path):
     """beancount reports a second ``commodity CNY`` (validate_duplicate_commodities), which
     compares every commodity directive of the ledger."""
@@ -969,11 +930,6 @@ def test_a_commodity_declared_twice(tmp_path):
     desk.write(donation("2026-06-08"), expect=True)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "parse_new (entry/memory.py:91) parses the new text alone; texts_for (:318) guards only "
-    "pushtag/pushmeta in the file written to, not a file whose text before the append leaves "
-    "the lexer inside a string: a full load reads the new entry as part of that string (new "
-    "'Invalid token' errors) while the in-memory verdict has none, and the entry is written"))
 def test_the_file_written_to_ends_inside_an_open_string(tmp_path):
     """The file the desk appends to ends in a string that was never closed: the new text is
     read as part of it by a full load (the old ledger has a syntax error already)."""
@@ -997,11 +953,6 @@ def test_crlf_files(tmp_path):
     assert desk.held.current() is not None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a load runs the fund plugin once per plugin line, so each fund error is in fund.errors "
-    "twice; check_in_memory computes the fund errors once (entry/memory.py:290) and "
-    "writer._hold_written (entry/writer.py:299) holds list(verdict.fund_errors) as the "
-    "ledger's errors: the held ledger has each fund error once, a fresh load twice"))
 def test_the_plugin_declared_twice(tmp_path):
     """``plugin "fundledger.plugin"`` twice (a copy-paste): beancount runs it twice, so every
     fund error is reported twice by bean-check and by a load."""
@@ -1025,11 +976,6 @@ def test_tags_links_and_a_price(desk):
                     '  Income:Donations:Members\n'), expect=False)  # CNY only
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "beancount's documents plugin (beancount.ops.documents, run by every load) reports a "
-    "document whose file does not exist; check_in_memory (entry/memory.py) does not run it "
-    "(it falls back only for the documents option), so a document naming a missing file is "
-    "written although bean-check then reports 'File does not exist'"))
 def test_a_document_directive_naming_a_missing_file(desk):
     """beancount's documents plugin (run by every load) reports a ``document`` whose file
     does not exist."""

@@ -17,7 +17,7 @@ A ledger is held only when it is known to be what its stamp says:
   (``cachekey.changed_during_the_load``; a file written during the load may not be the text
   that was read);
 * after the desk's own write (``keep_written``), when the files it wrote are the ones it put
-  there (same inode and size as just after its rename) and no other file changed since the
+  there (the inode, size and mtime it wrote them with) and no other file changed since the
   held ledger's stamp — the ledger then is the held one with the new entries, as the
   in-memory check computed it, errors included (held only where every old error is a fund
   rule's, which that check recomputes whole).
@@ -110,14 +110,15 @@ class Held:
     def keep_written(self, fund: Any, before: Stamp, written: dict[str, Signature | None]
                      ) -> bool:
         """Hold ``fund``, the held ledger (stamp ``before``) with the entries just written to
-        ``written`` (file -> its signature right after the rename), if nothing else changed."""
+        ``written`` (file -> its signature as written, before the rename: the rename changes
+        only its ctime), if nothing else changed."""
         now = before.now()
         mine = {os.path.normpath(name): sig for name, sig in written.items()}
         same = now.searches == before.searches and set(mine) <= {n for n, _ in now.files}
         for (name, sig), (_, was) in zip(now.files, before.files, strict=True):
             if name in mine:
                 ours = mine[name]
-                same = same and sig is not None and ours is not None and sig[:2] == ours[:2]
+                same = same and sig is not None and ours is not None and sig[:3] == ours[:3]
             else:
                 same = same and sig == was
         if not same:

@@ -21,17 +21,27 @@ An error those runs give that the loaded ledger does not have is new; everything
 full load would report is the loaded ledger's, unchanged. The verdict equals a full load's
 (errors compared as ``check.Found``: code, file, line, message; ``tests/test_memory_check.py``
 compares them on random entries). A refusal is confirmed by the full check (writer), which
-also quotes the written lines in its explanations. Where the equality is not argued above, ``check_in_memory`` returns None and the writer does the full check:
-a plugin other than the fund plugin, ``plugin_processing_mode`` raw, the ``documents``
-option, any ``pad`` in the ledger (pad's transactions and the fund plugin's padded state
-depend on every posting), a new or newly included file, a file reached by an absolute
-``include``, ``pushtag``/``pushmeta`` in a file written to, a posting with a cost or a price,
-new text that does not parse cleanly, a ``custom`` without values, and a new entry that
-sorts level (same date, kind and line) with an entry it would be checked beside.
+also quotes the written lines in its explanations. Where the equality is not argued above,
+``check_in_memory`` returns None and the writer does the full check: a plugin other than the
+fund plugin, or a plugin declared twice (it runs twice), ``plugin_processing_mode`` raw, the
+``documents`` option, any ``pad`` in the ledger (pad's transactions and the fund plugin's padded
+state depend on every posting), a syntax error in a file written to (a file ending inside
+an open string would swallow the appended text), a new or newly included file, a file reached by an
+absolute ``include``, ``pushtag``/``pushmeta`` in a file written to, a posting with a cost or a
+price, new text that does not parse cleanly, a new ``pad``, ``document`` (its file) or
+``commodity`` (its twin elsewhere), a ``custom`` without values, and a new entry that sorts
+level (same date, kind and line, in another file) with an old one or another new one: a load
+orders those by the order it reads the files.
+
+The verdict also carries what a load of the written ledger would hold: the entries, the fund
+state and its errors, and the options with the new text's display context merged in — the
+desk holds them for the next entry (``entry/held.py``).
 """
 
 from __future__ import annotations
 
+import bisect
+import copy
 import os
 import re
 from collections.abc import Iterable
@@ -62,6 +72,7 @@ class Verdict:
     state: Any = None  # the fund state of ``entries``
     fund_errors: list[Any] = field(default_factory=list)  # the fund rules' errors on it
     new: list[Any] = field(default_factory=list)  # the new entries, booked
+    options: dict[str, Any] = field(default_factory=dict)  # the options of ``entries``
 
 
 def first_line(data_after: bytes, text: str) -> int:
@@ -82,25 +93,62 @@ def _parents(account: str) -> set[str]:
 
 
 def parse_new(texts: dict[str, tuple[str, int]], options: dict[str, Any]
-              ) -> tuple[list[Any], list[Any]] | None:
-    """The new entries, booked, and their booking errors; None if they need a full load."""
+              ) -> tuple[list[Any], list[Any], dict[str, Any]] | None:
+    """The new entries, booked, their booking errors and the options with what their parse
+    adds (the display context: how many decimals each currency is written with, and the
+    currencies seen); None if they need a full load."""
     entries: list[Any] = []
+    parsed_options = []
     for filename, (text, line) in texts.items():
         if any(line.lstrip().startswith(_DIRECTIVES) for line in text.splitlines()):
             return None
-        parsed, errors, _ = parser.parse_string("\n" * (line - 1) + text,
-                                                report_filename=filename)
+        parsed, errors, parse_options = parser.parse_string("\n" * (line - 1) + text,
+                                                            report_filename=filename)
         if errors:
             return None
         entries.extend(parsed)
+        parsed_options.append(parse_options)
     for entry in entries:
-        if isinstance(entry, data.Pad) or (isinstance(entry, data.Custom) and not entry.values):
+        # a pad's money, a document's file (the documents plugin) and a commodity's twin
+        # elsewhere in the ledger are not checked here
+        if isinstance(entry, (data.Pad, data.Document, data.Commodity)) or (
+                isinstance(entry, data.Custom) and not entry.values):
             return None
         for posting in getattr(entry, "postings", ()):
             if posting.cost is not None or posting.price is not None:
                 return None
+    keys = [data.entry_sortkey(e) for e in entries]
+    if len(set(keys)) < len(keys):  # level in two files: the load's order is the files' order
+        return None
     booked, errors = booking.book(sorted(entries, key=data.entry_sortkey), options)
-    return booked, errors
+    return booked, errors, _options_after(options, parsed_options)
+
+
+def _options_after(options: dict[str, Any], parsed: list[dict[str, Any]]) -> dict[str, Any]:
+    """``options`` as a load of the ledger with the new text gives them: the loader merges
+    each file's display context and currencies into the top-level file's."""
+    out = dict(options)
+    dcontext = copy.deepcopy(options["dcontext"])
+    commodities = set(options.get("commodities") or ())
+    for one in parsed:
+        dcontext.update_from(one["dcontext"])
+        commodities |= set(one.get("commodities") or ())
+    out["dcontext"], out["commodities"] = dcontext, commodities
+    return out
+
+
+def _level_with_old(entries: list[Any], new: list[Any]) -> bool:
+    """Whether a new entry sorts level with an old one (same date, kind and line, in another
+    file): a load orders those by the order it reads the files."""
+    for entry in new:
+        key = data.entry_sortkey(entry)
+        i = bisect.bisect_left(entries, key, key=data.entry_sortkey)
+        if i < len(entries) and data.entry_sortkey(entries[i]) == key:
+            return True
+    return False
+
+
+_SYNTAX_ERRORS = frozenset({"ParserError", "ParserSyntaxError", "LexerError"})
 
 
 def _level(subset: list[Any], new: list[Any]) -> bool:
@@ -260,16 +308,21 @@ def check_in_memory(entries: list[Any], errors: list[Any], options: dict[str, An
 
     if options.get("plugin_processing_mode") != "default" or options.get("documents"):
         return None
-    if any(name not in KNOWN_PLUGINS for name, _ in options.get("plugin", [])):
-        return None
+    plugins = [name for name, _ in options.get("plugin", [])]
+    if any(name not in KNOWN_PLUGINS for name in plugins) or len(plugins) > len(set(plugins)):
+        return None  # a plugin twice runs twice: its errors come twice
+    written = {os.path.normpath(name) for name in texts}
+    if any(type(e).__name__ in _SYNTAX_ERRORS
+           and os.path.normpath(str((e.source or {}).get("filename"))) in written for e in errors):
+        return None  # a file that does not parse (a string left open) may swallow the new text
     read = {os.path.normpath(str(p)) for p in options.get("include", []) if isinstance(p, str)}
     if any(os.path.normpath(name) not in read for name in texts):
         return None
     parsed = parse_new(texts, options)
     if parsed is None:
         return None
-    new, booking_errors = parsed
-    if state.pads:
+    new, booking_errors, options_after = parsed
+    if state.pads or _level_with_old(entries, new):
         return None
     # Entries after every old one (the usual case) change nothing the old entries were
     # checked against: the local checks need only the accounts' own directives, the old
@@ -308,7 +361,7 @@ def check_in_memory(entries: list[Any], errors: list[Any], options: dict[str, An
     twice = [pair.new_second(old_places)
              for pair in entered_twice(those_days)
              if set(pair.places) & places]
-    return Verdict(fresh, twice, merged, state_after, fund_errors, new)
+    return Verdict(fresh, twice, merged, state_after, fund_errors, new, options_after)
 
 
 def texts_for(final: dict[Path, bytes], appends: dict[Path, str]

@@ -31,7 +31,7 @@ from ..fund import Fund, load
 from ..twice import Pair, entered_twice
 from .check import Found, found_all, load_mirrored, new_errors
 from .format import EntryError
-from .held import Held, Stamp, signature
+from .held import Held, Signature, Stamp, signature
 from .memory import check_plan, first_line, index_appended
 from .plan import NEW_FILE_HEADER, Draft, Plan, append_text, make_plan, read_file  # noqa: F401 - also reached here
 
@@ -67,6 +67,7 @@ class Outcome:
     twice_refused: bool = False  # not written for ``twice`` (``allow_twice`` not given)
     written: bool = False
     attempts: int = 0
+    signatures: dict[Path, Signature | None] = field(default_factory=dict)  # as written
     seconds: float = 0.0
 
 
@@ -213,13 +214,15 @@ def write_temporary(real: Path, data: bytes, replacing: bool) -> Path:
     return tmp
 
 
-def atomic_replace(path: Path, data: bytes, expected: bytes | None) -> None:
+def atomic_replace(path: Path, data: bytes, expected: bytes | None) -> Signature | None:
     """Put ``data`` at ``path`` in one step, if ``path`` still holds ``expected``.
 
     ``expected`` None: the file must not exist (it is created, never overwritten).
     A symlink is written through: the real file is replaced, in its own folder, and keeps its
     mode (and owner and group, where this user may set them). Raises ``Conflict`` when the
     file is not what was read before the check, ``ReadOnly`` (see ``write_problem``).
+    Gives the new file's inode, size and mtime as written (``entry.held``: a write by someone
+    else just after the rename changes one of them).
     """
     problem = write_problem(path)
     if problem:
@@ -228,6 +231,7 @@ def atomic_replace(path: Path, data: bytes, expected: bytes | None) -> None:
     folder = real.parent
     folder.mkdir(parents=True, exist_ok=True)
     tmp = write_temporary(real, data, replacing=expected is not None)
+    written = signature(str(tmp))
     try:
         if _read(path) != expected or real_path(path) != real:
             raise Conflict(f"{path} 在检查后被修改（可能是 Fava 或编辑器），未覆盖 "
@@ -248,6 +252,7 @@ def atomic_replace(path: Path, data: bytes, expected: bytes | None) -> None:
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+    return written
 
 
 def _unchanged(plan: Plan) -> None:
@@ -260,7 +265,7 @@ def _apply(plan: Plan, top: Path, outcome: Outcome) -> None:
     """Write the plan, step by step (``Plan.steps``)."""
     _unchanged(plan)
     for what, path, data, old in plan.steps(top):
-        atomic_replace(path, data, old)
+        outcome.signatures[path] = atomic_replace(path, data, old)
         if what == "create":
             outcome.created.append(path)
         elif what == "include":
@@ -296,9 +301,9 @@ def _hold_written(held: Held, fund: Fund, stamp: Stamp | None, verdict: Any,
             or not all(isinstance(e, FundError) for e in fund.errors):
         held.forget()
         return
-    after = Fund(fund.path, verdict.entries, list(verdict.fund_errors), fund.options,
+    after = Fund(fund.path, verdict.entries, list(verdict.fund_errors), verdict.options,
                  verdict.state, fund.plugin_declared, list(fund.warnings))
-    if held.keep_written(after, stamp, {str(p): signature(str(p)) for p in outcome.texts}):
+    if held.keep_written(after, stamp, {str(p): outcome.signatures.get(p) for p in outcome.texts}):
         index_appended(fund.state, verdict)
 
 

@@ -57,6 +57,7 @@ class FundLedger(FavaExtensionBase):
         with self._lock:
             self._cache = None
         reload.adopt(self.ledger)  # the desk checks entries against what Fava loaded
+        reload.watch(self.ledger)  # and Fava's pages learn of a desk entry at once
         self._explain_errors()
 
     def before_request(self) -> None:
@@ -157,8 +158,11 @@ class FundLedger(FavaExtensionBase):
             answer_body, status = answer.body, answer.status
             if status == 200 and not answer_body.get("preview"):
                 written = [f["file"] for f in answer_body.get("files", [])] or [answer_body["file"]]
-                if held.current() is not None:  # Fava takes the held ledger on its next page
+                current = held.current()
+                if current is not None:  # Fava takes the held ledger on its next page
                     reload.absorb(self.ledger, written)
+                    self.ledger.load_errors = list(current[0].errors)  # /api/errors: at once
+                    self._explain_errors()
                 else:  # Fava loads the files on its next request, its API's included
                     reload.notify(self.ledger, written)
                     self._notified = True

@@ -111,6 +111,43 @@ def stale(ledger: Any) -> bool:
     return held.fund.entries is not ledger.all_entries or held.current() is None
 
 
+class _Watcher:
+    """Fava's file watcher, which also answers "changed" while Fava shows a ledger older than
+    the one the desk holds (``stale``) — to every request but a desk entry, which does not wait
+    for Fava to rebuild its pages' indexes. So Fava's pages, and ``/api/changed`` that open
+    pages poll, learn of a desk entry at once; they then load it from memory (``_load``)."""
+
+    def __init__(self, inner: Any, ledger: Any):
+        object.__setattr__(self, "_inner", inner)
+        object.__setattr__(self, "_ledger", ledger)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._inner, name, value)
+
+    def check(self) -> bool:
+        changed = self._inner.check()
+        if changed or _in_a_desk_entry():
+            return bool(changed)
+        return stale(self._ledger)
+
+
+def _in_a_desk_entry() -> bool:
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method == "POST" and \
+        request.path.endswith("/extension/FundLedger/entry")
+
+
+def watch(ledger: Any) -> None:
+    """Put ``_Watcher`` around the watcher of Fava's ``ledger`` (once)."""
+    watcher = getattr(ledger, "watcher", None)
+    if watcher is not None and not isinstance(watcher, _Watcher):
+        ledger.watcher = _Watcher(watcher, ledger)
+
+
 def absorb(ledger: Any, paths: list[str]) -> None:
     """Tell Fava's watcher the desk has seen its own writes to ``paths``."""
     watcher = getattr(ledger, "watcher", None)
