@@ -193,12 +193,12 @@ def statements_xlsx(fund: Fund, st: Statements) -> bytes:
     from .xlsx import Sheet, write_xlsx
 
     rows, total = balance_rows(st)
-    act, _ = activity_rows(st)
+    act, bold = activity_rows(st)
     return write_xlsx([
         Sheet("资产负债表", BALANCE_HEADERS, rows, totals=[total],
               title=f"{fund.title} 资产负债表（{st.year}年12月31日，{UNIT}）"),
         Sheet("业务活动表", ACTIVITY_HEADERS, act[:-1], totals=[act[-1]],
-              title=f"{fund.title} 业务活动表（{st.year}年度，{UNIT}）"),
+              title=f"{fund.title} 业务活动表（{st.year}年度，{UNIT}）", bold=frozenset(bold)),
     ])
 
 
@@ -206,7 +206,7 @@ def statements_pdf(fund: Fund, st: Statements) -> bytes:
     from .pdf import Document
 
     rows, total = balance_rows(st)
-    act, _ = activity_rows(st)
+    act, bold = activity_rows(st)
     doc = Document(title=f"{fund.title} {st.year}年度财务报表", layout="plain")
     doc.title("资产负债表")
     doc.paragraph(f"编制单位：{fund.title}　　{st.year}年12月31日　　{UNIT}", indent=0, align="C")
@@ -214,7 +214,8 @@ def statements_pdf(fund: Fund, st: Statements) -> bytes:
     doc.spacer(8)
     doc.title("业务活动表")
     doc.paragraph(f"编制单位：{fund.title}　　{st.year}年度　　{UNIT}", indent=0, align="C")
-    doc.table(ACTIVITY_HEADERS, act[:-1], totals=[act[-1]], widths=[6, 1, 2.4, 2.4, 2.4])
+    doc.table(ACTIVITY_HEADERS, act[:-1], totals=[act[-1]], widths=[6, 1, 2.4, 2.4, 2.4],
+              bold=bold)
     return doc.output()
 
 

@@ -307,12 +307,13 @@ class Document:
     @_drawn
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
               totals: Sequence[Sequence[Any]] = (), widths: Sequence[float] | None = None,
-              size: float | None = None, caption: str | None = None) -> None:
+              size: float | None = None, caption: str | None = None,
+              bold: frozenset[int] | set[int] = frozenset()) -> None:
         """A ruled table across the text area; the header row repeats on each page.
 
         ``widths`` are relative (``[1, 3, 1]``); without them, columns share the width.
         Numbers (``Decimal``, ``int``) are right-aligned, the rest left; ``totals`` rows come
-        last, in bold.
+        last, in bold, and the rows whose index is in ``bold`` (the subtotals) too.
         """
         pdf = self.pdf
         size = size or (12.0 if self.layout == "official" else 9.0)
@@ -332,10 +333,11 @@ class Document:
             row = table.row()
             for header in headers:
                 row.cell(str(header), align=Align.C)
-            for cells, bold in [*((r, False) for r in rows), *((r, True) for r in totals)]:
+            for cells, strong in [*((r, i in bold) for i, r in enumerate(rows)),
+                                  *((r, True) for r in totals)]:
                 if len(cells) != columns:
                     raise ValueError(f"a row has {len(cells)} cells, the headers {columns}")
-                style = FontFace(emphasis="BOLD") if bold else None
+                style = FontFace(emphasis="BOLD") if strong else None
                 row = table.row(style=style)
                 for value, kind in zip(cells, kinds, strict=True):
                     row.cell(cell_text(value), align=Align.R if kind == "number" else Align.L)

@@ -41,14 +41,15 @@ _BAD_NAME = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 @dataclass(frozen=True)
 class Sheet:
-    """One worksheet: ``title`` (optional) above the header row, then ``rows``, then ``totals``
-    in bold. Cells are ``Decimal`` (money), ``date``/``datetime``, ``int``, ``str`` or ``None``."""
+    """One worksheet: ``title`` (optional) above the header row, then ``rows`` (those whose index
+    is in ``bold`` in bold), then ``totals`` in bold. Cells are ``Decimal`` (money), ``date``/``datetime``, ``int``, ``str`` or ``None``."""
 
     name: str
     headers: Sequence[str]
     rows: Sequence[Sequence[Any]]
     title: str | None = None
     totals: Sequence[Sequence[Any]] = ()
+    bold: frozenset[int] = frozenset()  # rows (their indices) in bold too: the subtotals
 
 
 def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
@@ -93,7 +94,7 @@ def _write_sheet(book: Workbook, sheet: Sheet) -> None:
     header_row = row_no
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     bold = Font(bold=True)
-    for values, is_total in [*((r, False) for r in sheet.rows),
+    for values, is_total in [*((r, i in sheet.bold) for i, r in enumerate(sheet.rows)),
                              *((r, True) for r in sheet.totals)]:
         if len(values) != columns:
             raise ValueError(f"sheet {sheet.name!r}: a row has {len(values)} cells, "

@@ -237,6 +237,10 @@ def test_xlsx_has_both_statements_with_numbers_and_chinese_headers(ledger, tmp_p
     change = got["activities"]["change"]
     assert num(lines["四、净资产变动额"][4]) == D(change["restricted"]) + D(change["unrestricted"])
     assert lines["四、净资产变动额"][4].number_format == "#,##0.00"
+    # the headings and subtotals in bold, as in the HTML and the PDF; the lines between not
+    for label in ("一、收入", "收入合计", "二、费用", "费用合计", "四、净资产变动额"):
+        assert lines[label][0].font.bold, label
+    assert not lines["  救济支出"][0].font.bold
 
 
 def num(cell) -> D:
@@ -249,6 +253,25 @@ def pdf_text(data: bytes) -> str:
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
+def drawn_bold(data: bytes) -> tuple[str, str]:
+    """The text of a PDF drawn with the glyphs stroked (fpdf's bold here: ``2 Tr``), and the rest."""
+    from pypdf import PdfReader
+
+    mode = [0]
+    bold, plain = [], []
+
+    def before(operator, operands, cm, tm):
+        if operator == b"Tr":
+            mode[0] = int(operands[0])
+
+    def text(t, cm, tm, font, size):
+        (bold if mode[0] == 2 else plain).append(t)
+
+    for page in PdfReader(io.BytesIO(data)).pages:
+        page.extract_text(visitor_operand_before=before, visitor_text=text)
+    return "".join(bold), "".join(plain)
+
+
 def test_pdf_has_the_titles_and_totals_and_is_looked_at(ledger):
     data = run("statements", ledger, "--year", 2025, "--format", "pdf").stdout_bytes
     assert data.startswith(b"%PDF")
@@ -259,6 +282,11 @@ def test_pdf_has_the_titles_and_totals_and_is_looked_at(ledger):
     assert f"{D(end['total_assets']):,.2f}" in text
     total = got["activities"]["income_total"]
     assert f"{D(total['restricted']) + D(total['unrestricted']):,.2f}" in text
+    # the subtotals drawn bold (fpdf strokes the glyphs: text render mode 2) like the totals
+    bold, plain = drawn_bold(data)
+    for label in ("资产总计", "一、收入", "收入合计", "二、费用", "费用合计", "四、净资产变动额"):
+        assert label in bold and label not in plain, label
+    assert "救济支出" in plain and "救济支出" not in bold
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "statements-2025.pdf").write_bytes(data)
     if shutil.which("pdftoppm"):
