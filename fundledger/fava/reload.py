@@ -127,6 +127,12 @@ class _Watcher:
     def __setattr__(self, name: str, value: Any) -> None:
         setattr(self._inner, name, value)
 
+    def __enter__(self) -> Any:  # dunders are looked up on the class, not via __getattr__
+        return self._inner.__enter__()
+
+    def __exit__(self, *exc: Any) -> Any:
+        return self._inner.__exit__(*exc)
+
     def check(self) -> bool:
         changed = self._inner.check()
         if changed or _in_a_desk_entry():
