@@ -101,7 +101,10 @@ class Held:
         stamp = Stamp.of(names)
         searches = tuple(search for search, _ in stamp.searches)
         if started_ns is None or changed_during_the_load(names, searches, started_ns):
-            self.forget()
+            # Not held; a ledger held already stays while it is current: it may be newer than
+            # this load (the desk wrote while the load ran), and Fava must come back to it.
+            if self.current() is None:
+                self.forget()
             return None
         with self._lock:
             self._fund, self._stamp = fund, stamp

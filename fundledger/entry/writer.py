@@ -48,6 +48,10 @@ class Busy(Exception):
     """Another writer held the lock for longer than the timeout."""
 
 
+class PartlyWritten(EntryError):
+    """A write failed half-way and a file already written could not be put back."""
+
+
 class ReadOnly(EntryError):
     """A file the writer must not replace: read-only, in a read-only folder, hard-linked."""
 
@@ -262,17 +266,49 @@ def _unchanged(plan: Plan) -> None:
 
 
 def _apply(plan: Plan, top: Path, outcome: Outcome) -> None:
-    """Write the plan, step by step (``Plan.steps``)."""
+    """Write the plan, step by step (``Plan.steps``). If a step fails — a file changed by
+    someone else (``Conflict``), a full disk — the steps done are undone first, so that the
+    round can be done again from the files as they were: never half an entry list written."""
     _unchanged(plan)
-    for what, path, data, old in plan.steps(top):
-        outcome.signatures[path] = atomic_replace(path, data, old)
-        if what == "create":
-            outcome.created.append(path)
-        elif what == "include":
-            outcome.included.extend(plan.includes)
-        else:
-            text = plan.appends[path]
-            outcome.lines[path] = first_line(data, text)
+    done: list[tuple[Path, bytes, bytes | None]] = []
+    try:
+        for what, path, data, old in plan.steps(top):
+            outcome.signatures[path] = atomic_replace(path, data, old)
+            done.append((path, data, old))
+            if what == "create":
+                outcome.created.append(path)
+            elif what == "include":
+                outcome.included.extend(plan.includes)
+            else:
+                text = plan.appends[path]
+                outcome.lines[path] = first_line(data, text)
+    except Exception:
+        _undo(done)
+        outcome.created.clear()
+        outcome.included.clear()
+        outcome.lines.clear()
+        outcome.signatures.clear()
+        raise
+
+
+def _undo(done: list[tuple[Path, bytes, bytes | None]]) -> None:
+    """Put back what each step replaced, last first, where the file still holds what the step
+    wrote; ``PartlyWritten`` names what could not be put back."""
+    stuck = []
+    for path, data, old in reversed(done):
+        try:
+            if old is None:
+                if _read(path) == data:
+                    path.unlink()
+            else:
+                atomic_replace(path, old, data)
+        except (Conflict, OSError) as exc:
+            stuck.append(f"{path}: {exc}")
+    if stuck:
+        raise PartlyWritten(
+            "写入中途失败，以下文件已写入、且在撤回前又被他人修改，请核对后手工处理 "
+            "(a write failed half-way and these files, changed by someone since, could not be "
+            "put back):\n" + "\n".join(stuck))
 
 
 def _places(entries: list[Any]) -> set[tuple[str, int]]:
