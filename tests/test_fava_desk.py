@@ -222,3 +222,15 @@ def test_a_pasted_donation_list_is_written_at_once(fava, browser, ledger, artifa
     beside = form.find_element(By.CSS_SELECTOR, '[data-fl-errors="rows"]').text
     assert "金额" in beside
     screenshot(browser, artifacts / "desk-donations-refused.png")
+    # a list over two years goes to two files: the page names both and shows both texts
+    form = open_form(browser, fava, "donations")
+    area = form.find_element(By.NAME, "rows")
+    browser.execute_script("arguments[0].value = arguments[1]", area,
+                           "2025-12-30\t周九\t20\t2025一日捐\n2026-04-03\t吴十\t30\t2026一日捐\n")
+    fill(form, {"account": "Income:Donations:Members"})
+    assert press(browser, form, "submit") == "written"
+    status = form.find_element(By.XPATH, "following::*[@data-fl='desk-status']").text
+    shown = browser.find_element(By.CSS_SELECTOR, "[data-fl=desk-preview]").text
+    assert status.count(".beancount:") == 2 and "2026.beancount" in status, status
+    assert '"周九"' in shown and '"吴十"' in shown
+    screenshot(browser, artifacts / "desk-donations-two-years.png")

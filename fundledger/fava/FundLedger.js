@@ -14,10 +14,15 @@ function show(form, result, body, preview) {
   for (const el of form.querySelectorAll(".fl-field")) el.classList.remove("fl-bad");
   if (body.ok) {
     status.className = "ok";
+    // several files (entries of several years): each named, each one's text under its name
+    const files = body.files || [{file: body.file, line: body.line, text: body.text}];
+    const where = files.map((f) => (preview ? f.file : `${f.file}:${f.line}`)).join("、");
     status.textContent = preview
-      ? `预览：将写入 ${body.file}（检查通过，尚未写入）`
-      : `已写入 ${body.file}:${body.line}` + (body.rows ? `，共 ${body.rows} 笔` : "");
-    text.textContent = body.text;
+      ? `预览：将写入 ${where}（检查通过，尚未写入）`
+      : `已写入 ${where}` + (body.rows ? `，共 ${body.rows} 笔` : "");
+    text.textContent = files.length > 1
+      ? files.map((f) => `; ${f.file}\n${f.text}`).join("\n")
+      : body.text;
     return;
   }
   const fields = body.fields || {};

@@ -307,6 +307,9 @@ def submit_batch(top: str | Path, form: Any, user: str, held: Any = None) -> Ans
             "rows": len(rows)}
     if preview:
         body["preview"] = True
+    if len(outcome.texts) > 1:  # a list over several years: every file and its text
+        body["files"] = [{"file": str(p), "line": outcome.lines.get(p), "text": t}
+                         for p, t in outcome.texts.items()]
     return Answer(body, 200)
 
 

@@ -161,8 +161,9 @@ def absorb(ledger: Any, paths: list[str]) -> None:
         return
     mtimes = []
     for path in paths:
-        try:
+        try:  # the file's, and its folder's: Fava's watcher takes the later for a new file
             mtimes.append(os.stat(path).st_mtime_ns)
+            mtimes.append(os.stat(os.path.dirname(os.path.realpath(path))).st_mtime_ns)
         except OSError:
             return
     if mtimes:
