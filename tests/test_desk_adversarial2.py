@@ -39,7 +39,17 @@ from beancount import loader
 from beancount.core.display_context import Align, Precision
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_desk_adversarial import Text
+from test_desk_adversarial import (
+    Text,
+    api,
+    fava_transactions,
+    fresh_load,
+    fresh_transactions,
+    hand_append,
+    new_lines,
+    post,
+    snapshot,
+)
 from test_resume import same_state
 
 import fundledger
@@ -80,16 +90,6 @@ def bean_check(top: Path) -> Counter:
                    for e in errors)
 
 
-def fresh_load(top: Path) -> fundledger.Fund:
-    for cache in top.parent.glob(".*.picklecache"):
-        cache.unlink()
-    return fundledger.load(top)
-
-
-def new_lines(before: Counter, after: Counter) -> list:
-    return sorted((after - before).elements())
-
-
 NUMBERS = [Decimal(n) for n in ("0", "1", "-7.1", "1234.5", "0.125", "98765432.10", "3.14159")]
 
 
@@ -123,17 +123,6 @@ def differences(kept: fundledger.Fund, fresh: fundledger.Fund) -> list[str]:
         if kept.options.get(key) != fresh.options.get(key):
             out.append(f"options.{key}")
     return out
-
-
-def hand_append(path: Path, body: str) -> None:
-    """What a clerk's text editor does: the file written in place."""
-    with path.open("a", encoding="utf-8") as out:
-        out.write("\n" + body)
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.suffix == ".beancount"}
 
 
 def with_appended(top: Path, texts: dict[Path, str]) -> Counter:
@@ -565,38 +554,6 @@ def fava_ledger(folder: Path) -> Path:
     (folder / "books" / "hand.beancount").write_text("; 手工\n", encoding="utf-8")
     time.sleep(0.08)
     return top
-
-
-def post(server, fields: dict[str, str]) -> tuple[int, dict]:
-    import urllib.error
-    import urllib.parse
-    import urllib.request
-
-    request = urllib.request.Request(server.base + "/extension/FundLedger/entry",
-                                     data=urllib.parse.urlencode(fields).encode(), method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=120) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
-
-
-def api(server, endpoint: str, **params) -> object:
-    import urllib.parse
-
-    body, _ = server.get(f"/api/{endpoint}?" + urllib.parse.urlencode(params))
-    return json.loads(body)["data"]
-
-
-def fava_transactions(server) -> list[list]:
-    rows = api(server, "query", query_string="SELECT date, payee, narration, account")["rows"]
-    return [[str(r[0]), r[1] or None, r[2], r[3]] for r in rows]
-
-
-def fresh_transactions(top: Path) -> list[list]:
-    return [[str(e.date), e.payee or None, e.narration, p.account]
-            for e in fresh_load(top).entries if type(e).__name__ == "Transaction"
-            for p in e.postings]
 
 
 def payees(top: Path) -> Counter:
