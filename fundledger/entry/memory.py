@@ -151,11 +151,6 @@ def _level_with_old(entries: list[Any], new: list[Any]) -> bool:
 _SYNTAX_ERRORS = frozenset({"ParserError", "ParserSyntaxError", "LexerError"})
 
 
-def _level(subset: list[Any], new: list[Any]) -> bool:
-    keys = {data.entry_sortkey(e) for e in subset}
-    return any(data.entry_sortkey(e) in keys for e in new)
-
-
 # beancount's validations whose errors on an entry depend on that entry alone: run on the new
 # entries only. The others look an entry's accounts up (open, close, currencies, duplicate
 # assertions): run on the entries of the new entries' accounts.
@@ -223,7 +218,7 @@ def _part(entries: list[Any], new: list[Any]) -> _Part | None:
 
 def _own_part(entries: list[Any], new: list[Any], state: Any) -> _Part:
     """``_part`` for new entries that sort after every old one and assert no balance: the
-    open, close and balance directives of the new entries' accounts (``AccountIndex``)."""
+    open, close and balance directives of the new entries' accounts (``account_index``)."""
     index = account_index(entries, state)
     touched: set[str] = set()
     for entry in new:
@@ -267,12 +262,11 @@ def _merged(old: Iterable[Any], new: list[Any]) -> list[Any]:
     return sorted([*old, *new], key=data.entry_sortkey)
 
 
-def _after(part: _Part, new: list[Any], options: dict[str, Any]) -> list[Any] | None:
-    """The errors of the local checks with the new entries in; None on a tie in the order."""
-    opening = any(isinstance(e, (data.Open, data.Close, data.Commodity)) for e in new)
+def _after(part: _Part, new: list[Any], options: dict[str, Any]) -> list[Any]:
+    """The errors of the local checks with the new entries in (a new entry level with an old
+    one never gets here: ``_level_with_old``)."""
+    opening = any(isinstance(e, (data.Open, data.Close)) for e in new)
     scoped = part.near if opening else part.own
-    if _level(scoped, new) or _level(part.asserted, new):
-        return None
     errors: list[Any] = []
     beside = _merged(scoped, new)
     for function in validation.VALIDATIONS:
@@ -284,7 +278,7 @@ def _after(part: _Part, new: list[Any], options: dict[str, Any]) -> list[Any] | 
 def _after_all(entries: list[Any], new: list[Any]) -> bool:
     """Whether every new entry sorts after every entry the ledger has (the usual entry, dated
     on or after the ledger's last day): then the pass over the old entries is unchanged."""
-    return not entries or (bool(new) and data.entry_sortkey(new[0]) > data.entry_sortkey(entries[-1]))
+    return bool(new) and (not entries or data.entry_sortkey(new[0]) > data.entry_sortkey(entries[-1]))
 
 
 def _tail(entries: list[Any], first: Any) -> list[Any]:
@@ -327,13 +321,11 @@ def check_in_memory(entries: list[Any], errors: list[Any], options: dict[str, An
     # Entries after every old one (the usual case) change nothing the old entries were
     # checked against: the local checks need only the accounts' own directives, the old
     # balance assertions stand, and the fund state resumes where it was (``resume``).
-    after_all = bool(new) and _after_all(entries, new) and not any(isinstance(e, data.Balance) for e in new)
+    after_all = _after_all(entries, new) and not any(isinstance(e, data.Balance) for e in new)
     part = _own_part(entries, new, state) if after_all else _part(entries, new)
     if part is None:
         return None
     local = _after(part, new, options)
-    if local is None:
-        return None
     merged = [*entries, *new] if after_all else _merged(entries, new)
     state_after = extended(state, entries[-1], new) if after_all and entries else None
     if state_after is None:
