@@ -154,3 +154,24 @@ def test_the_stamp_names_every_file_and_glob(ledger):
     assert names == {"main.beancount", "2026.beancount"}
     assert stamp.now() == stamp
     assert held_module.signature(str(ledger.parent / "nothing")) is None
+
+
+def test_files_that_keep_changing_as_they_are_read_are_a_conflict(ledger, monkeypatch):
+    """A held ledger whose files change between the check that it is current and the read of
+    them is loaded again; when that goes on round after round the writer gives up with
+    ``Conflict`` and writes nothing — never a silent empty outcome."""
+    held = Held()
+    donate(ledger, held, "2026-02-01", "100", "甲")
+    before = {p: p.read_bytes() for p in ledger.parent.glob("*.beancount")}
+    real = Held.current
+    monkeypatch.setattr(Stamp, "now", lambda self: Stamp((), ()))  # never what was read
+
+    def always(self):
+        fund = fundledger.load(ledger)
+        return fund, Stamp.of(source_names(fund.options))
+
+    monkeypatch.setattr(Held, "current", always)
+    with pytest.raises(writer.Conflict):
+        donate(ledger, held, "2026-02-02", "100", "乙")
+    assert {p: p.read_bytes() for p in ledger.parent.glob("*.beancount")} == before
+    monkeypatch.setattr(Held, "current", real)

@@ -107,9 +107,6 @@ def ledger_lock(top: Path) -> Iterator[None]:
         lock.release()
 
 
-_read = read_file
-
-
 def _fsync_dir(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -237,7 +234,7 @@ def atomic_replace(path: Path, data: bytes, expected: bytes | None) -> Signature
     tmp = write_temporary(real, data, replacing=expected is not None)
     written = signature(str(tmp))
     try:
-        if _read(path) != expected or real_path(path) != real:
+        if read_file(path) != expected or real_path(path) != real:
             raise Conflict(f"{path} 在检查后被修改（可能是 Fava 或编辑器），未覆盖 "
                            f"({path} changed since it was read; not overwritten)")
         if expected is None:
@@ -261,7 +258,7 @@ def atomic_replace(path: Path, data: bytes, expected: bytes | None) -> Signature
 
 def _unchanged(plan: Plan) -> None:
     for path, data in plan.snapshot.items():
-        if _read(path) != data:
+        if read_file(path) != data:
             raise Conflict(f"{path} 在检查期间被修改 ({path} changed during the check)")
 
 
@@ -298,7 +295,7 @@ def _undo(done: list[tuple[Path, bytes, bytes | None]]) -> None:
     for path, data, old in reversed(done):
         try:
             if old is None:
-                if _read(path) == data:
+                if read_file(path) == data:
                     path.unlink()
             else:
                 atomic_replace(path, old, data)
@@ -372,6 +369,10 @@ def write_entries(top: str | Path, build: Callable[[Fund], list[Draft]],
             plan = make_plan(fund, top, drafts, target)
             if stamp is not None and stamp.now() != stamp:  # changed under us as it was read
                 held.forget()  # type: ignore[union-attr]
+                if attempt == ATTEMPTS:
+                    raise Conflict(f"{top} 的账本文件在读取时被反复修改，未写入 "
+                                   "(the ledger's files kept changing as they were read; "
+                                   "nothing written)")
                 continue
             check_writable([*plan.creates, *([top] if plan.includes else []), *plan.appends])
             if not dry_run:
