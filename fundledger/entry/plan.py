@@ -3,6 +3,7 @@ files to create and include (``layout`` decides the file), and every file as it 
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections import Counter
@@ -134,8 +135,12 @@ def make_plan(fund: Fund, top: Path, drafts: list[Draft], explicit: Path | None)
             path = target_file(top, files, top_text, draft.entry.date.year, draft.group, explicit)
         by_file.setdefault(path, []).append(draft.entry)
     creates, includes, appends = [], [], {}
-    ends = {path: file_ends(path, data) for path, data in snapshot.items() if data}
-    habit = most_common_end(sum(ends.values(), Counter()))
+
+    @functools.cache
+    def ledger_habit() -> int | None:  # the ledger's column: counted only if a file has none
+        return most_common_end(sum((file_ends(p, d) for p, d in snapshot.items() if d),
+                                   Counter()))
+
     for path, entries in by_file.items():
         if path not in snapshot:
             snapshot[path] = read_file(path)
@@ -147,8 +152,9 @@ def make_plan(fund: Fund, top: Path, drafts: list[Draft], explicit: Path | None)
                 creates.append(path)
             if not covered_by_includes(path, {p: d for p, d in snapshot.items() if d}):
                 includes.append(path)
-        own = most_common_end(ends[path]) if snapshot[path] else None
-        column = own or habit or AMOUNT_COLUMN
+        data = snapshot[path]
+        own = most_common_end(file_ends(path, data)) if data else None
+        column = own or ledger_habit() or AMOUNT_COLUMN
         appends[path] = "\n".join(entry.text(column) for entry in entries)
     return Plan(files, snapshot, appends, creates, includes)
 
