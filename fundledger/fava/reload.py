@@ -27,6 +27,7 @@ from typing import Any
 from ..entry.held import Held
 
 _HELD: dict[str, Held] = {}
+_OFFERED: dict[str, int] = {}  # ledger -> id of the entries its last load through _load gave
 _LOCK = threading.Lock()
 _REAL: Any = None
 
@@ -61,6 +62,7 @@ def _load(path: str, *args: Any, is_encrypted: bool = False, **kwargs: Any) -> A
     started_ns = time.time_ns()
     entries, errors, options = _REAL(path, *args, is_encrypted=is_encrypted, **kwargs)
     if held is not None:
+        _OFFERED[_key(path)] = id(entries)
         _keep(held, path, entries, errors, options, started_ns)
     return entries, errors, options
 
@@ -84,6 +86,8 @@ def adopt(ledger: Any) -> None:
     fund = held.fund
     if fund is not None and fund.entries is ledger.all_entries:
         return
+    if _OFFERED.get(_key(ledger.beancount_file_path)) == id(ledger.all_entries):
+        return  # ``_load`` offered it already (held, or not holdable): not built twice
     _keep(held, ledger.beancount_file_path, ledger.all_entries, ledger.load_errors,
           ledger.options, process_started_ns())
 
