@@ -151,9 +151,7 @@ def submit(top: str | Path, form: Any, user: str, held: Any = None) -> Answer:
     from ..cli_common import _YES
     from ..cli_entry import _day
     from ..entry import vouchers
-    from ..entry.format import EntryError
-    from ..entry.writer import Busy, Conflict, write_entries
-    from ..fund import LedgerNotFound
+    from ..entry.writer import write_entries
 
     kind = (form.get("kind") or "").strip()
     if kind == BATCH:
@@ -186,30 +184,44 @@ def submit(top: str | Path, form: Any, user: str, held: Any = None) -> Answer:
             draft.entry.meta.append(("entered-by", user))
         return drafts
 
-    try:
+    def write() -> Any:
         with ctx:
-            outcome = write_entries(top, build, None, preview, allow_twice, held)
+            return write_entries(top, build, None, preview, allow_twice, held)
+
+    return _answer(write, preview, (
+        "未写入：会带来 {n} 个新错误 (refused, nothing written)",
+        "未写入：这笔交易看似重复记账；确实是另一笔，请勾选“确认”（yes）再记 "
+        "(refused: it looks entered twice)"))
+
+
+def _answer(write: Any, preview: bool, words: tuple[str, str], **extra: Any) -> Answer:
+    """What the endpoint answers for ``write()`` (``write_entries``): the refusal with its
+    Chinese errors (``words``: what it adds for new errors, ``{n}`` of them, and for an entry
+    that looks entered twice), or every file written with its line and text."""
+    from ..entry.format import EntryError
+    from ..entry.writer import Busy, Conflict
+    from ..fund import LedgerNotFound
+
+    try:
+        outcome = write()
     except (EntryError, Conflict, Busy, LedgerNotFound, click.ClickException) as exc:
-        message = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
-        return _refused([message])
+        return _refused([exc.format_message() if isinstance(exc, click.ClickException)
+                         else str(exc)])
     except OSError as exc:
         return _refused([f"读写失败 {exc} (I/O error)"])
     if outcome.new_errors:
         shown = sorted(outcome.new_errors, key=lambda e: (e.filename, e.lineno))
-        return _refused([e.shown for e in shown] + [
-            f"未写入：会带来 {len(shown)} 个新错误 (refused, nothing written)"])
+        return _refused([e.shown for e in shown] + [words[0].format(n=len(shown))])
     if outcome.twice_refused:
-        return _refused([str(pair) for pair in outcome.twice] + [
-            "未写入：这笔交易看似重复记账；确实是另一笔，请勾选“确认”（yes）再记 "
-            "(refused: it looks entered twice)"])
+        return _refused([str(pair) for pair in outcome.twice] + [words[1]])
     if not outcome.texts:
         return _refused(["没有要写的分录 (nothing to write)"])
     path, text = next(iter(outcome.texts.items()))
     body: dict[str, Any] = {"ok": True, "file": str(path), "line": outcome.lines.get(path),
-                            "text": text}
+                            "text": text, **extra}
     if preview:
         body["preview"] = True
-    if len(outcome.texts) > 1:
+    if len(outcome.texts) > 1:  # entries of several years: every file and its text
         body["files"] = [{"file": str(p), "line": outcome.lines.get(p), "text": t}
                          for p, t in outcome.texts.items()]
     if outcome.warnings or outcome.twice:
@@ -258,9 +270,7 @@ def submit_batch(top: str | Path, form: Any, user: str, held: Any = None) -> Ans
     import tempfile
 
     from ..entry import vouchers
-    from ..entry.format import EntryError
-    from ..entry.writer import Busy, Conflict, write_entries
-    from ..fund import LedgerNotFound
+    from ..entry.writer import write_entries
     from ..importers import donations
     from ..importers.workbook import NotASheet, SheetErrors
 
@@ -288,29 +298,11 @@ def submit_batch(top: str | Path, form: Any, user: str, held: Any = None) -> Ans
             draft.entry.meta.append(("entered-by", user))
         return drafts
 
-    try:
-        outcome = write_entries(top, build, None, preview,
-                                (form.get("yes") or "").strip().lower() in TRUE, held)
-    except (EntryError, Conflict, Busy, LedgerNotFound, click.ClickException) as exc:
-        return _refused([exc.format_message() if isinstance(exc, click.ClickException)
-                         else str(exc)])
-    if outcome.new_errors:
-        return _refused([e.shown for e in outcome.new_errors]
-                        + [f"未写入：会带来 {len(outcome.new_errors)} 个新错误，一行也没有写 "
-                           "(refused, nothing written)"])
-    if outcome.twice_refused:
-        return _refused([str(pair) for pair in outcome.twice] + [
-            "未写入：有的行看似重复记账；确实是另外的捐款，请勾选“确认”（yes）再记 "
-            "(refused: rows look entered twice)"])
-    path_, text = next(iter(outcome.texts.items()))
-    body = {"ok": True, "file": str(path_), "line": outcome.lines.get(path_), "text": text,
-            "rows": len(rows)}
-    if preview:
-        body["preview"] = True
-    if len(outcome.texts) > 1:  # a list over several years: every file and its text
-        body["files"] = [{"file": str(p), "line": outcome.lines.get(p), "text": t}
-                         for p, t in outcome.texts.items()]
-    return Answer(body, 200)
+    yes = (form.get("yes") or "").strip().lower() in TRUE
+    return _answer(lambda: write_entries(top, build, None, preview, yes, held), preview, (
+        "未写入：会带来 {n} 个新错误，一行也没有写 (refused, nothing written)",
+        "未写入：有的行看似重复记账；确实是另外的捐款，请勾选“确认”（yes）再记 "
+        "(refused: rows look entered twice)"), rows=len(rows))
 
 
 @dataclass
