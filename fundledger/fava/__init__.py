@@ -63,11 +63,7 @@ class FundLedger(FavaExtensionBase):
     def before_request(self) -> None:
         """A page after a desk entry: Fava takes the desk's ledger (from memory), or loads
         the files if they changed (``fava/reload.py``). The desk's own POST does not wait."""
-        from flask import request
-
-        if request.method == "POST" and request.path.endswith(f"/extension/{self.name}/entry"):
-            return
-        if not self._desk():
+        if reload.in_a_desk_entry() or not self._desk():
             return
         if reload.stale(self.ledger):
             self.ledger.load_file()

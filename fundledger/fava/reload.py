@@ -139,12 +139,13 @@ class _Watcher:
 
     def check(self) -> bool:
         changed = self._inner.check()
-        if changed or _in_a_desk_entry():
+        if changed or in_a_desk_entry():
             return bool(changed)
         return stale(self._ledger)
 
 
-def _in_a_desk_entry() -> bool:
+def in_a_desk_entry() -> bool:
+    """Whether the request being served is a desk entry (``POST …/extension/FundLedger/entry``)."""
     from flask import has_request_context, request
 
     return has_request_context() and request.method == "POST" and \
