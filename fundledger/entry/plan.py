@@ -27,25 +27,27 @@ class Draft:
     group: str
 
 
-_ENDS: dict[Path, tuple[int, int, Counter[int]]] = {}  # file -> (length, hash, amount ends)
+_ENDS: dict[Path, tuple[int, bytes, Counter[int]]] = {}  # file -> (lines counted, text, ends)
 _ENDS_LOCK = threading.Lock()
 
 
 def file_ends(path: Path, data: bytes) -> Counter[int]:
     """``amount_ends`` of a file's text, counted again only for what was appended since the
-    last time this file was counted (the desk appends to the same file entry after entry).
+    last time this file was counted (the desk appends to the same file entry after entry):
+    the text counted is kept and compared, byte for byte, with the start of the new one.
     Only the alignment of the text written depends on it."""
     cut = data.rfind(b"\n") + 1  # whole lines; a last line without its newline is apart
     with _ENDS_LOCK:
         known = _ENDS.get(path)
-    if known is not None and known[0] <= cut and hash(data[:known[0]]) == known[1]:
+    if known is not None and known[0] <= cut and \
+            memoryview(data)[:known[0]] == memoryview(known[1])[:known[0]]:
         start, ends = known[0], Counter(known[2])
     else:
         start, ends = 0, Counter()
     if cut > start:
         ends += amount_ends(data[start:cut].decode("utf-8", "replace"))
     with _ENDS_LOCK:
-        _ENDS[path] = (cut, hash(data[:cut]), Counter(ends))
+        _ENDS[path] = (cut, data, Counter(ends))
     return ends + amount_ends(data[cut:].decode("utf-8", "replace"))
 
 
