@@ -240,6 +240,52 @@ def test_sixteen_posts_a_command_and_an_editor_save_land_exactly_once(desk):
     print(f"resent after a dropped connection: {resent}")
 
 
+def test_fava_editor_waits_for_the_ledger_lock(desk):
+    """Fava's own editor writes under ``.fundledger.lock`` (fava/guard.py): while another
+    fundledger writer holds it — here this test, as ``add`` would — an editor save does not
+    touch the file, and lands once the lock is free. Without it, an entry renamed into place
+    between the editor's sha256 compare and its write was overwritten, after its clerk had
+    been told it was written (the sixteen-posts test lost one about one run in twenty)."""
+    server, main = desk
+    target = main.parent / "2026.beancount"
+    before = target.read_bytes()
+    saved: list[int] = []
+    line = '\n2026-01-09 * "编辑器" "锁内等候"\n  Assets:Bank:Fund  4.00 CNY\n  Income:Donations:Members\n'
+    with writer.ledger_lock(main):
+        thread = threading.Thread(target=lambda: saved.append(_editor_save(server, target, line)))
+        thread.start()
+        thread.join(timeout=3)
+        assert thread.is_alive(), "Fava's editor saved while another writer held the lock"
+        assert target.read_bytes() == before
+    thread.join(timeout=120)
+    assert saved == [1]
+    assert target.read_text(encoding="utf-8").count('"锁内等候"') == 1
+
+
+def test_fava_editor_busy_lock_is_a_message(tmp_path, monkeypatch):
+    """A lock held past ``FUNDLEDGER_LOCK_TIMEOUT`` is Fava's error answer naming the lock,
+    and the file is untouched (not a server crash, not a write)."""
+    from fava.helpers import FavaAPIError
+
+    from fundledger.fava import guard
+
+    class Module:
+        def set_source(self, *args):
+            raise AssertionError("written without the lock")
+
+    class Ledger:
+        beancount_file_path = str(tmp_path / "main.beancount")
+        file = Module()
+
+    ledger = Ledger()
+    guard.guard(ledger)
+    guard.guard(ledger)  # once only: not wrapped twice
+    monkeypatch.setenv("FUNDLEDGER_LOCK_TIMEOUT", "0.2")
+    with writer.ledger_lock(tmp_path / "main.beancount"), \
+            pytest.raises(FavaAPIError, match="另一个 fundledger 命令正在写这本账"):
+        ledger.file.set_source("x", "y", "z")
+
+
 @pytest.mark.parametrize("fields, argv", [
     ({"kind": "donation", "date": "2026-01-09", "amount": "88", "donor": "对照",
       "campaign": "2026一日捐"},

@@ -27,7 +27,7 @@ from ..i18n import Words
 from ..money import pct
 from ..plugin import currency_of
 from ..state import FundState, build_state
-from . import reload
+from . import guard, reload
 from .page import View, _money, _year, _years, page_language
 
 Date = datetime.date
@@ -47,6 +47,7 @@ class FundLedger(FavaExtensionBase):
         self._lock = threading.Lock()
         self._cache: tuple[Any, FundState, Fund] | None = None
         self._notified = False  # the desk wrote files Fava has not loaded yet
+        guard.guard(ledger)  # Fava's editor writes under the desk's lock (fava/guard.py)
 
     @property  # type: ignore[override]
     def report_title(self) -> str:  # Fava reads it on every request: follow the language
