@@ -72,8 +72,9 @@ def bean_check(top: Path, timeout: float) -> dict[str, object]:
     return result
 
 
-def start_fava(top: Path, timeout: float) -> tuple[subprocess.Popen, str]:
-    """Fava, not read-only, on a free port; and the ledger's base URL once it answers."""
+def start_fava(top: Path, timeout: float, prelude: str = "") -> tuple[subprocess.Popen, str]:
+    """Fava, not read-only, on a free port (``prelude``: Python run first in its process);
+    and the ledger's base URL once it answers."""
     import socket
 
     with socket.socket() as sock:
@@ -82,7 +83,7 @@ def start_fava(top: Path, timeout: float) -> tuple[subprocess.Popen, str]:
     log = open(top.parent / "fava.log", "wb")  # noqa: SIM115 - the child keeps it
     env = {k: v for k, v in ENV.items() if k != "BEANCOUNT_DISABLE_LOAD_CACHE"}  # a clerk's
     env["PYTHONUNBUFFERED"] = "1"
-    proc = subprocess.Popen([sys.executable, "-c", "from fava.cli import main; main()",
+    proc = subprocess.Popen([sys.executable, "-c", prelude + "from fava.cli import main; main()",
                              "--host", "127.0.0.1", "--port", str(port), str(top)],
                             stdout=log, stderr=subprocess.STDOUT, env=env, cwd=top.parent)
     log.close()
