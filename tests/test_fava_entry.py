@@ -269,9 +269,10 @@ def test_fava_editor_busy_lock_is_a_message(tmp_path, monkeypatch):
 
     from fundledger.fava import guard
 
-    class Module:
-        def set_source(self, *args):
-            raise AssertionError("written without the lock")
+    def unlocked(*args):
+        raise AssertionError("written without the lock")
+
+    Module = type("Module", (), dict.fromkeys(guard.WRITERS, unlocked))
 
     class Ledger:
         beancount_file_path = str(tmp_path / "main.beancount")
@@ -281,9 +282,15 @@ def test_fava_editor_busy_lock_is_a_message(tmp_path, monkeypatch):
     guard.guard(ledger)
     guard.guard(ledger)  # once only: not wrapped twice
     monkeypatch.setenv("FUNDLEDGER_LOCK_TIMEOUT", "0.2")
-    with writer.ledger_lock(tmp_path / "main.beancount"), \
-            pytest.raises(FavaAPIError, match="另一个 fundledger 命令正在写这本账"):
-        ledger.file.set_source("x", "y", "z")
+    assert set(guard.WRITERS) >= {"set_source", "save_entry_slice", "delete_entry_slice",
+                                  "insert_metadata", "insert_entries"}
+    from fava.core.file import FileModule
+
+    assert all(callable(getattr(FileModule, name, None)) for name in guard.WRITERS)
+    with writer.ledger_lock(tmp_path / "main.beancount"):
+        for name in guard.WRITERS:
+            with pytest.raises(FavaAPIError, match="另一个 fundledger 命令正在写这本账"):
+                getattr(ledger.file, name)("x", "y", "z")
 
 
 @pytest.mark.parametrize("fields, argv", [
