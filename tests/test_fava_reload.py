@@ -68,3 +68,47 @@ def test_changed_while_fava_shows_an_older_ledger_than_the_desk_holds(tmp_path):
         assert ledger.watcher.check() is True
     held.forget()
     assert ledger.watcher.check() is False  # nothing held: Fava's watcher alone decides
+
+
+def test_favas_reloads_of_a_ledger_run_one_at_a_time(tmp_path, monkeypatch):
+    """Two requests reloading at once (a page's ``changed()``, the editor's write) must not
+    run ``FavaLedger.load_file`` side by side: its watcher's ``update`` stops and starts
+    threads, and two at once crashed a desk post with an HTML 500 ("threads can only be
+    started once") when the desk had just created a year file (a blind race test found it).
+    A slow load counts how many run at once; with the serialization it is one."""
+    import threading
+
+    from fava.core import FavaLedger
+
+    main = tmp_path / "main.beancount"
+    main.write_text((LEDGERS / "spec_example.beancount").read_text(encoding="utf-8")
+                    + '\n2000-01-01 custom "fava-extension" "fundledger.fava"\n',
+                    encoding="utf-8")
+    ledger = FavaLedger(str(main), poll_watcher=True)
+    real, running, most = reload._REAL, [0], [0]
+    count = threading.Lock()
+
+    def slow(*args, **kwargs):
+        with count:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.3)
+        try:
+            return real(*args, **kwargs)
+        finally:
+            with count:
+                running[0] -= 1
+
+    monkeypatch.setattr(reload, "_REAL", slow)
+    reload.held_for(str(main)).forget()  # every reload reads the files (through ``slow``)
+    main.write_text(main.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    threads = [threading.Thread(target=ledger.load_file) for _ in range(3)]
+    threads += [threading.Thread(target=ledger.changed) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert most[0] == 1
+    assert not any(thread.is_alive() for thread in threads)
+    assert FavaLedger.load_file.__wrapped__ is not None  # Fava's own, wrapped once
+    assert not hasattr(FavaLedger.load_file.__wrapped__, "__wrapped__")

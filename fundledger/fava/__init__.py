@@ -31,7 +31,7 @@ from . import guard, reload
 from .page import View, _money, _year, _years, page_language
 
 Date = datetime.date
-reload.install()  # Fava's reloads take the desk's ledger from memory while it is current
+reload.install()  # Fava's reloads: one at a time, from the desk's ledger while it is current
 FORMATS = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
            "json": "application/json; charset=utf-8"}
 

@@ -30,6 +30,7 @@ _HELD: dict[str, Held] = {}
 _OFFERED: dict[str, int] = {}  # ledger -> id of the entries its last load through _load gave
 _LOCK = threading.Lock()
 _REAL: Any = None
+_RELOADING: dict[int, threading.RLock] = {}  # id of a FavaLedger -> its reload lock
 
 
 def _key(path: str) -> str:
@@ -42,7 +43,8 @@ def held_for(path: str) -> Held:
 
 
 def install() -> None:
-    """Route Fava's loads through ``_load`` (once per process)."""
+    """Route Fava's loads through ``_load``, and serialize each ledger's reloads (once per
+    process)."""
     global _REAL
     import fava.core
 
@@ -50,6 +52,8 @@ def install() -> None:
         if _REAL is None:
             _REAL = fava.core.load_uncached
             fava.core.load_uncached = _load
+            for name in ("load_file", "changed"):  # one reload at a time (``_serialized``)
+                setattr(fava.core.FavaLedger, name, _serialized(getattr(fava.core.FavaLedger, name)))
 
 
 def _load(path: str, *args: Any, is_encrypted: bool = False, **kwargs: Any) -> Any:
@@ -142,6 +146,29 @@ class _Watcher:
         if changed or in_a_desk_entry():
             return bool(changed)
         return stale(self._ledger)
+
+
+def _serialized(method: Any) -> Any:
+    """``FavaLedger.method``, one call at a time per ledger (``install``).
+
+    Fava serves requests on several threads and each may reload: a page's ``changed()``, the
+    editor's write, the extension's ``before_request``. ``FavaLedger.load_file`` is not safe
+    to run twice at once — its file watcher (``WatchfilesWatcher.update``) stops and starts
+    threads when the set of files changes, and two reloads at once after the desk created a
+    year file crashed a request with an HTML 500 (``threads can only be started once``),
+    leaving the clerk unable to tell whether the entry was written. ``changed`` is serialized
+    too, so a request that arrives while another reloads waits and then shows the new ledger
+    instead of the one being replaced. Reentrant: Fava's writes reload inside ``changed``."""
+
+    def serialized(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with _LOCK:
+            lock = _RELOADING.setdefault(id(self), threading.RLock())
+        with lock:
+            return method(self, *args, **kwargs)
+
+    serialized.__wrapped__ = method  # type: ignore[attr-defined]
+    serialized.__doc__ = method.__doc__
+    return serialized
 
 
 def in_a_desk_entry() -> bool:
