@@ -112,3 +112,44 @@ def test_favas_reloads_of_a_ledger_run_one_at_a_time(tmp_path, monkeypatch):
     assert not any(thread.is_alive() for thread in threads)
     assert FavaLedger.load_file.__wrapped__ is not None  # Fava's own, wrapped once
     assert not hasattr(FavaLedger.load_file.__wrapped__, "__wrapped__")
+
+
+def test_no_reload_reads_a_file_fava_is_writing(tmp_path, monkeypatch):
+    """Fava rewrites a file in place (truncate, write): a reload by another request in the
+    middle read half a file — ``main.beancount`` without its title, so the ledger's address
+    changed and pages answered 404 (the blind race test's fresh-clone run). Fava's writes hold
+    the reload lock (fava/guard.py): a reload asked for during a slow write waits for it."""
+    import threading
+
+    from fava.core import FavaLedger
+    from fava.core.file import FileModule
+
+    events: list[str] = []
+
+    def slow_write(self, path, source, sha256sum):
+        events.append("write begins")
+        time.sleep(0.4)
+        events.append("write ends")
+        return ""
+
+    monkeypatch.setattr(FileModule, "set_source", slow_write)
+    main = tmp_path / "main.beancount"
+    main.write_text((LEDGERS / "spec_example.beancount").read_text(encoding="utf-8")
+                    + '\n2000-01-01 custom "fava-extension" "fundledger.fava"\n',
+                    encoding="utf-8")
+    ledger = FavaLedger(str(main), poll_watcher=True)
+    real = reload._REAL
+
+    def counted(*args, **kwargs):
+        events.append("load")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(reload, "_REAL", counted)
+    reload.held_for(str(main)).forget()  # the reload reads the files (through ``counted``)
+    writing = threading.Thread(target=ledger.file.set_source, args=(main, "", ""))
+    writing.start()
+    while not events:
+        time.sleep(0.01)
+    ledger.load_file()
+    writing.join(timeout=30)
+    assert events == ["write begins", "write ends", "load"]

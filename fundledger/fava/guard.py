@@ -16,6 +16,12 @@ and writes as Fava always does — its sha256 check now sees the entry and asks 
 reload the source, instead of writing over it. A lock held too long (``Busy``) is Fava's error
 message, not a server error. Fava's reload after its write runs inside the lock, so the next
 desk entry takes the reloaded ledger rather than loading it a second time.
+
+Fava rewrites a file in place (truncate, then write), so a reload by another request in the
+middle of it would read half a file — ``main.beancount`` without its ``option "title"``, which
+changed the ledger's address and answered the page requests of that moment 404. Each write
+therefore also holds the ledger's reload lock (``reload.reload_lock``): no reload in this
+process reads a file while Fava writes it.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..entry.writer import Busy, ledger_lock
+from .reload import reload_lock
 
 # FileModule's methods that write a file of the ledger (fava 1.26–1.30)
 WRITERS = ("set_source", "save_entry_slice", "delete_entry_slice", "insert_metadata",
@@ -49,7 +56,7 @@ def _locked(method: Callable[..., Any], ledger: Any) -> Callable[..., Any]:
     @functools.wraps(method)
     def locked(*args: Any, **kwargs: Any) -> Any:
         try:
-            with ledger_lock(Path(ledger.beancount_file_path)):
+            with ledger_lock(Path(ledger.beancount_file_path)), reload_lock(ledger):
                 return method(*args, **kwargs)
         except Busy as exc:
             from fava.helpers import FavaAPIError

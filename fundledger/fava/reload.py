@@ -148,6 +148,14 @@ class _Watcher:
         return stale(self._ledger)
 
 
+def reload_lock(ledger: Any) -> threading.RLock:
+    """The lock each reload of Fava's ``ledger`` holds (``_serialized``); Fava's own writes,
+    which rewrite a file in place, hold it too (``fava/guard.py``), so no reload reads a file
+    half-written."""
+    with _LOCK:
+        return _RELOADING.setdefault(id(ledger), threading.RLock())
+
+
 def _serialized(method: Any) -> Any:
     """``FavaLedger.method``, one call at a time per ledger (``install``).
 
@@ -161,9 +169,7 @@ def _serialized(method: Any) -> Any:
     instead of the one being replaced. Reentrant: Fava's writes reload inside ``changed``."""
 
     def serialized(self: Any, *args: Any, **kwargs: Any) -> Any:
-        with _LOCK:
-            lock = _RELOADING.setdefault(id(self), threading.RLock())
-        with lock:
+        with reload_lock(self):
             return method(self, *args, **kwargs)
 
     serialized.__wrapped__ = method  # type: ignore[attr-defined]
