@@ -365,13 +365,10 @@ class _Builder:
 
     def ref_target(self, ref: Ref) -> Any:
         """What ``ref`` refers to (a member, an application, a disbursed loan), or None."""
-        s = self.s
-        if ref.kind in ("review", "exit", "follow-up"):
-            return s.members.get(ref.ref)
-        if ref.kind in ("step", "approve", "reject"):
-            return s.applications.get(ref.ref)
-        target = s.loans.get(ref.ref)
-        return None if target is not None and target.disbursement is None else target
+        target = getattr(self.s, ref.table).get(ref.ref)
+        if ref.table == "loans" and target is not None and target.disbursement is None:
+            return None  # a loan is referred to once it is disbursed
+        return target
 
     def link_ref(self, ref: Ref) -> None:
         target = self.ref_target(ref)
@@ -386,7 +383,7 @@ class _Builder:
             if target.exited is None:
                 target.exited, target.exit_entry = ref.date, ref.entry
                 target.exit_reason = ref.entry.meta.get("reason")
-        elif ref.kind in ("step", "approve", "reject"):
+        elif ref.table == "applications":
             target.steps.append(Step(ref.entry.type, ref.date, ref.entry))
             if ref.kind == "approve":
                 target.approvals.append((ref.date, ref.value, ref.entry))

@@ -345,6 +345,15 @@ class Ref:
     entry: Custom
     value: Any = None
 
+    @property
+    def table(self) -> str:
+        """The ``FundState`` table of what it refers to: members, applications or loans."""
+        return _REF_TABLES.get(self.kind, "loans")
+
+
+_REF_TABLES = {"review": "members", "exit": "members", "follow-up": "members",
+               "step": "applications", "approve": "applications", "reject": "applications"}
+
 
 @dataclass
 class FundState:

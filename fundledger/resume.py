@@ -37,9 +37,6 @@ from .build import _Builder, payment_order, ref_order
 from .gcpause import paused
 from .records import FundState, Rejected
 
-_MEMBER_REFS = ("review", "exit", "follow-up")
-_APPLICATION_REFS = ("step", "approve", "reject")
-
 
 def _copied(record: Any) -> Any:
     """``record`` with its own lists (what the pass and the linking append to)."""
@@ -123,14 +120,13 @@ def _extended(old: FundState, new: list[Any]) -> FundState | None:
 def _registrations_fit(old: FundState, state: FundState) -> bool:
     """No member, application or disbursed loan the new entries bring was already referred to
     (the full pass would link those old references to it)."""
-    members = state.members.keys() - old.members.keys()
     applications = state.applications.keys() - old.applications.keys()
-    loans = {key for key, loan in state.loans.items() if loan.disbursement is not None
-             and (key not in old.loans or old.loans[key].disbursement is None)}
-    for orphan in old.orphans:
-        if orphan.ref in (members if orphan.kind in _MEMBER_REFS else
-                          applications if orphan.kind in _APPLICATION_REFS else loans):
-            return False
+    brought = {"members": state.members.keys() - old.members.keys(),
+               "applications": applications,
+               "loans": {key for key, loan in state.loans.items() if loan.disbursement is not None
+                         and (key not in old.loans or old.loans[key].disbursement is None)}}
+    if any(orphan.ref in brought[orphan.table] for orphan in old.orphans):
+        return False
     return not applications or not (
         any(loan.application_id in applications for loan in old.loans.values())
         or any(relief.application_id in applications for relief in old.relief))
@@ -166,9 +162,7 @@ def _link(builder: _Builder, old: FundState, own: _Own) -> bool:
         return False
     state.refs.extend(refs)
     for ref in refs:
-        table = "members" if ref.kind in _MEMBER_REFS else \
-            "applications" if ref.kind in _APPLICATION_REFS else "loans"
-        own(table, ref.ref)
+        own(ref.table, ref.ref)
         builder.link_ref(ref)
     paid: dict[str, list[Any]] = {}  # application -> its new payments
     for relief in state.relief[len(old.relief):]:

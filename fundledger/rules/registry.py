@@ -56,8 +56,7 @@ def fl105_relief_without_member(c: Checker) -> None:
                     f"{relief.account} posting has no member:", relief.entry)
 
 
-_TARGET = {"review": "成员", "exit": "成员", "follow-up": "成员", "step": "申请", "approve": "申请", "reject": "申请",
-           "reschedule": "借款", "write-off": "借款"}
+_TARGET = {"members": "成员", "applications": "申请", "loans": "借款"}  # by ``Ref.table``
 _TARGET_EN = {"成员": "member", "申请": "application", "借款": "loan"}
 
 
@@ -66,21 +65,15 @@ def fl106_malformed_directive(c: Checker) -> None:
     s = c.state
     _rejected(c, "directive", "FL106")
     for ref in c.each(s.orphans, lambda r: r.entry):
-        what = _TARGET[ref.kind]
+        what = _TARGET[ref.table]
         c.error("FL106", f'custom "{ref.entry.type}" 引用了未知的{what} {ref.ref}',
                 f"unknown {_TARGET_EN[what]} {ref.ref}", ref.entry)
     for ref in c.each(s.refs, lambda r: r.entry):
-        if ref.kind in ("review", "exit", "follow-up"):
-            target = s.members.get(ref.ref)
-            since = target.registered if target else None
-        elif ref.kind in ("step", "approve", "reject"):
-            target = s.applications.get(ref.ref)
-            since = target.date if target else None
-        else:
-            target = s.loans.get(ref.ref)
-            since = target.disbursed_on if target else None
+        target = getattr(s, ref.table).get(ref.ref)
+        since = None if target is None else target.registered if ref.table == "members" \
+            else target.date if ref.table == "applications" else target.disbursed_on
         if since is not None and ref.date < since:
-            what = _TARGET[ref.kind]
+            what = _TARGET[ref.table]
             c.error("FL106", f'custom "{ref.entry.type}" 日期 {ref.date} 早于{what} {ref.ref} 的登记日 {since}',
                     f"{_TARGET_EN[what]} {ref.ref} unknown on {ref.date} (from {since})", ref.entry)
     for app in c.each(s.applications.values(), lambda a: a.entry):
