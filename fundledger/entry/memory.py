@@ -282,7 +282,8 @@ def _after_all(entries: list[Any], new: list[Any]) -> bool:
 
 
 def _tail(entries: list[Any], first: Any) -> list[Any]:
-    """The entries dated ``first`` or later, from the end of the (sorted) list."""
+    """The entries dated ``first`` or later, from the end of the list (sorted: ``merged``
+    always is)."""
     i = len(entries)
     while i and entries[i - 1].date >= first:
         i -= 1
@@ -346,8 +347,7 @@ def check_in_memory(entries: list[Any], errors: list[Any], options: dict[str, An
     fresh = found_all(raised, merged, options) if raised else []  # explained: only the new
     places = {(str(e.meta.get("filename")), int(e.meta.get("lineno") or 0)) for e in new}
     days = {e.date for e in new}  # a pair is two transactions of one day
-    those_days = [e for e in _tail(merged, min(days)) if e.date in days] if after_all \
-        else [e for e in merged if e.date in days]
+    those_days = [e for e in _tail(merged, min(days)) if e.date in days] if days else []
     old_places = {(str(e.meta.get("filename")), int(e.meta.get("lineno") or 0))
                   for e in those_days if e.meta} - places
     twice = [pair.new_second(old_places)
