@@ -15,7 +15,8 @@ from fundledger.entry.format import (
     Entry,
     EntryError,
     Posting,
-    amount_column,
+    amount_ends,
+    most_common_end,
     parse_amount,
     parse_rate,
     transaction,
@@ -122,7 +123,7 @@ def test_amounts_line_up_with_the_files_habit(tmp_path):
         "  Assets:Bank:Fund          8000.00 CNY", "  Assets:Bank:Fund                       8000.00 CNY"),
         encoding="utf-8")
     # habits differ within the file: the most common end column wins
-    col = amount_column([top.read_text(encoding="utf-8")])
+    col = most_common_end(amount_ends(top.read_text(encoding="utf-8")))
     ok(run("donation", top, "--amount", "50", "--donor", "王", "--date", "2026-02-01",
            "--file", top))
     line = [ln for ln in top.read_text(encoding="utf-8").splitlines() if "50.00 CNY" in ln][-1]
@@ -138,7 +139,8 @@ def test_alignment_counts_display_width():
     # a column too narrow for the longest account moves right rather than touching it
     assert "Visits  300.00 CNY" in entry.lines(10)[1]
     # a line with Chinese before the amount: two columns per character
-    assert amount_column(["  ! Assets:Bank:Fund        1.00 CNY", "  Assets:X   1.00 CNY"]) is not None
+    assert most_common_end(amount_ends("  ! Assets:Bank:Fund        1.00 CNY\n  Assets:X   1.00 CNY")) \
+        is not None
     cjk = transaction(datetime.date(2026, 1, 1), "张三", "捐款", [("donor", '说"好"')], [])
     assert cjk.text() == '2026-01-01 * "张三" "捐款"\n  donor: "说\\"好\\""\n'
 

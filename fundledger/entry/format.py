@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -183,14 +182,6 @@ def amount(number: Decimal, currency: str) -> Raw:
 
 _POSTING_AMOUNT = re.compile(
     r"^(?P<lead>\s+[!*]?\s*[A-Z][^\s;]*\s+-?[0-9][0-9,]*(?:\.[0-9]*)?)\s+[A-Z][A-Z0-9'._-]*")
-
-
-def amount_column(texts: Iterable[str]) -> int | None:
-    """The column where amounts end most often in these files' postings, or None."""
-    ends: Counter[int] = Counter()
-    for text in texts:
-        ends += amount_ends(text)
-    return most_common_end(ends)
 
 
 def amount_ends(text: str) -> Counter[int]:
