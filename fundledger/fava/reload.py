@@ -19,6 +19,7 @@ Fava's watcher and by the stamp.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
@@ -168,12 +169,11 @@ def _serialized(method: Any) -> Any:
     too, so a request that arrives while another reloads waits and then shows the new ledger
     instead of the one being replaced. Reentrant: Fava's writes reload inside ``changed``."""
 
+    @functools.wraps(method)
     def serialized(self: Any, *args: Any, **kwargs: Any) -> Any:
         with reload_lock(self):
             return method(self, *args, **kwargs)
 
-    serialized.__wrapped__ = method  # type: ignore[attr-defined]
-    serialized.__doc__ = method.__doc__
     return serialized
 
 
