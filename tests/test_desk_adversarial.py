@@ -49,7 +49,7 @@ def bean_check(top: Path) -> tuple[int, Counter]:
     """``bean-check -C`` (no cache): its exit status and its errors, as (file relative to the
     ledger's folder, line, message)."""
     run = subprocess.run([BEAN_CHECK, "-C", "--json", str(top)], capture_output=True,
-                         text=True, timeout=60, cwd=top.parent)
+                         text=True, timeout=120, cwd=top.parent)
     errors = json.loads(run.stdout)["errors"] if run.stdout.strip() else []
     assert run.returncode in (0, 1), run.stderr
     assert (run.returncode == 1) == bool(errors), (run.returncode, errors)

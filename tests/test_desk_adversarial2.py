@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import json
 import os
 import shutil
 import subprocess
@@ -42,6 +41,7 @@ from hypothesis import strategies as st
 from test_desk_adversarial import (
     Text,
     api,
+    bean_check,
     fava_transactions,
     fresh_load,
     fresh_transactions,
@@ -78,16 +78,6 @@ def full_errors(top: Path) -> Counter:
     _, errors, _ = loader._load([(str(top.absolute()), True)], None, None, None)
     return Counter((_rel(top, (e.source or {}).get("filename")),
                     int((e.source or {}).get("lineno") or 0), str(e.message)) for e in errors)
-
-
-def bean_check(top: Path) -> Counter:
-    """``bean-check -C --json``'s errors, as ``full_errors`` gives them."""
-    run = subprocess.run([BEAN_CHECK, "-C", "--json", str(top)], capture_output=True,
-                         text=True, timeout=120, cwd=top.parent)
-    assert run.returncode in (0, 1), run.stderr
-    errors = json.loads(run.stdout)["errors"] if run.stdout.strip() else []
-    return Counter((_rel(top, e.get("filename")), int(e.get("lineno") or 0), e["message"])
-                   for e in errors)
 
 
 NUMBERS = [Decimal(n) for n in ("0", "1", "-7.1", "1234.5", "0.125", "98765432.10", "3.14159")]
@@ -431,7 +421,7 @@ def run_sequence(data, source: str, steps: tuple[int, int]) -> Counter:
             results[seq.step(what, build, dry_run, allow_twice)] += 1
             held_steps += seq.held.current() is not None
         results["held"] += held_steps
-        assert bean_check(seq.top) == seq.errors, "bean-check differs from the loader"
+        assert bean_check(seq.top)[1] == seq.errors, "bean-check differs from the loader"
     return results
 
 
@@ -656,7 +646,7 @@ def test_a_real_fava_under_concurrent_desk_entries_pages_and_hand_edits(tmp_path
         assert all(seen[p] == 1 for p in hand_payees), seen
         fresh = fresh_load(top)
         assert {m for m, r in members.items() if r == "written"} <= set(fresh.members)
-        assert bean_check(top) == Counter()
+        assert bean_check(top) == (0, Counter())
         assert fava_transactions(server) == fresh_transactions(top)
         assert api(server, "errors") == []
     finally:
